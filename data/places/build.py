@@ -246,8 +246,8 @@ STOP_FORMS = set(
     "Mercedes Marathon Bay Beach Lake River Mountain Valley Garden Park Hill Port Fort "
     "Mission Temple Tower Man Metro Olympic Commonwealth Cadillac Obama Arab Sens White House "
     "Sale Deal Most Bath Mobile Of Alert Normal Surprise Aurora Delta Magnolia Laurel Ivy Hazel "
-    "Rose Olive Pearl Ruby Jasmine Orange Chase Page Brook Bush".split()
-)
+    "Rose Olive Pearl Ruby Jasmine Orange Chase Page Brook Bush Christmas".split()
+) | {"White House", "Santa Claus", "Holy Cross", "Sun City"}
 
 
 # GeoNames "populated places" that are institutions, not towns.
@@ -301,12 +301,24 @@ def census_names():
             for line in f:
                 name, freq = line.split()[:2]
                 if float(freq) >= min_freq:
-                    out.add(name.title())
+                    name = name.title()
+                    if name.startswith("Mc"):  # MCDONALD -> McDonald
+                        name = "Mc" + name[2:].title()
+                    out.add(name)
+    return out
+
+
+def all_demonyms():
+    out = set()
+    for table in (COUNTRY_DEMONYMS, US_STATE_DEMONYMS, REGION_DEMONYMS):
+        for spec in table.values():
+            out.update(demonyms(spec))
     return out
 
 
 def main():
     words = get_english_words_set(["web2"], lower=False)
+    nationality = all_demonyms()
     people = census_names()
     rows = []
     countries = load("countries.json")
@@ -370,7 +382,7 @@ def main():
         forms += [f for f in CITY_FORMS.get(name, "").split("|") if f]
         kept = []
         for f in forms:
-            if f in STOP_FORMS or len(f) < 3 or not f[:1].isupper():
+            if f in STOP_FORMS or f in nationality or len(f) < 3 or not f[:1].isupper():
                 continue
             if f in people and c["population"] < PERSON_NAME_MIN_POP:
                 kept.append("%" + f)

@@ -318,6 +318,23 @@ pub const TITLES: &[&str] = &[
 /// Words that, after a place that is also a given name ("Georgia"), make it an institution of
 /// that place rather than a person ("Georgia Bureau of Investigation").
 pub const INSTITUTION_WORDS: &[&str] = &[
+    "Council",
+    "Sheriff",
+    "Hospital",
+    "Schools",
+    "School",
+    "Government",
+    "Ministry",
+    "Municipal",
+    "Mayor",
+    "Governor",
+    "Region",
+    "Regional",
+    "Area",
+    "Metro",
+    "Airport",
+    "Port",
+    "Harbor",
     "Bureau",
     "Department",
     "Fire",
@@ -630,16 +647,13 @@ impl Gazetteer {
         let name_like = NAME_LIKE_FORMS.contains(&surface);
         let demonym = trust == Some(Trust::Demonym);
         // "Paris Hilton", "Washington Post", "Jordan Spieth": a capitalised word follows. A
-        // country or state keeps its name in an institution of its own ("Texas Fire Service").
+        // country or state keeps its name before a capitalised word ("Texas Rangers"), and any
+        // place keeps it in a public body of its own ("Gainesville Police").
         if !demonym {
             if let Some(next) = next_word(text, e) {
                 let bare = next.trim_end_matches('.');
-                let breaks_name = match entry.kind {
-                    PlaceKind::Country | PlaceKind::State => {
-                        name_like && !INSTITUTION_WORDS.contains(&bare)
-                    }
-                    _ => true,
-                };
+                let breaks_name = !INSTITUTION_WORDS.contains(&bare)
+                    && (name_like || !matches!(entry.kind, PlaceKind::Country | PlaceKind::State));
                 if breaks_name
                     && starts_upper(next)
                     && !FOLLOWERS_THAT_KEEP.contains(&bare)
@@ -653,14 +667,21 @@ impl Gazetteer {
         if let Some(prev) = prev_word(text, s) {
             let bare = prev.trim_end_matches('.');
             let ends_sentence = prev.ends_with('.') && !TITLES.contains(&prev);
+            let possessive = prev.ends_with("'s") || prev.ends_with("’s");
             if starts_upper(prev)
                 && !PREFIXES_THAT_KEEP.contains(&bare)
                 && !is_all_caps(prev)
                 && !ends_sentence
+                && !possessive
                 && !prev_word_ends_sentence(text, s, prev)
                 && self.form_ending_at(text, s).is_none()
             {
-                return Verdict::Surname;
+                // After a title the word is a surname everywhere in the text ("Sen. Kent").
+                return if TITLES.contains(&prev) {
+                    Verdict::Surname
+                } else {
+                    Verdict::NotPlace
+                };
             }
         }
         // "University of Texas", "Bank of America".
@@ -885,11 +906,11 @@ fn on_word_boundaries(text: &str, s: usize, e: usize) -> bool {
     let ok_before = match before {
         None => true,
         Some(c) if is_word_char(c) => false,
-        // "pro-American" is fine, "Winston-Salem" is not Salem.
-        Some('-') => text[..s - 1]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_uppercase()),
+        // "pro-American" and "R-Texas" are fine, "Winston-Salem" is not Salem.
+        Some('-') => {
+            let word = text[..s - 1].rsplit(|c: char| !c.is_alphanumeric()).next();
+            word.is_none_or(|w| !starts_upper(w) || matches!(w, "D" | "R" | "I"))
+        }
         Some(_) => true,
     };
     let last = text[..e].chars().next_back();
