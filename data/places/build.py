@@ -49,6 +49,7 @@ GIVEN_NAME_MIN_FREQ = 0.01
 # Country names as news writes them (GeoNames name -> canonical name).
 COUNTRY_RENAMES = {
     "Palestinian Territory": "Palestine",
+    "The Netherlands": "Netherlands",
     "Czechia": "Czech Republic",
     "Timor Leste": "East Timor",
     "Macao": "Macau",
@@ -217,7 +218,7 @@ WORLD_REGIONS = (
     "Persian Gulf=Gulf, Mediterranean, Black Sea, Red Sea, Caspian Sea, Baltic, "
     "Atlantic=Atlantic Ocean, Pacific=Pacific Ocean, Indian Ocean, Arctic, South China Sea, "
     "Gulf of Mexico, Arabian Peninsula, Korean Peninsula, Himalayas, Amazon, Patagonia, Maghreb, "
-    "Levant"
+    "Levant, Soviet Union=USSR=U.S.S.R."
 )
 REGION_DEMONYMS = {"Europe": "European, Europeans", "Africa": "African, Africans",
                    "Asia": "Asian, Asians", "Latin America": "Latin American, Latin Americans",
