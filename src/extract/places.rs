@@ -32,8 +32,8 @@
 //! does not report them: a reader who asks for articles about Syria wants articles that name it,
 //! not every story with a "Syrian-born" chef, and on the development set (local US news that
 //! annotates demonyms, and Wikinews that does not) counting them lowered precision more than it
-//! raised recall (micro F1 0.801 with them, 0.806 without). [`FindOptions::demonyms`] turns them on, and
-//! [`Gazetteer::canonical`] maps them ("Syrian" → "Syria") so that a scorer can fold gold
+//! raised recall (micro F1 0.801 with them, 0.806 without). [`FindOptions::demonyms`] turns them
+//! on, and [`Gazetteer::canonical`] maps them ("Syrian" → "Syria") so that a scorer can fold gold
 //! annotations that include them.
 
 use std::collections::{HashMap, HashSet};
