@@ -1,0 +1,94 @@
+//! `morgue index DIR…`
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+
+use morgue::indexer::{self, IndexOptions, Progress};
+use morgue::parse::{json::FieldMap, ParseOptions, DEFAULT_MAX_FILE_SIZE};
+use morgue::store::Store;
+
+use super::FormatArg;
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Folders to index (walked recursively; hidden files and folders below them are skipped).
+    #[arg(required = true, value_name = "DIR")]
+    pub roots: Vec<PathBuf>,
+    /// Drop everything in the index and start fresh.
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Exit with status 1 if any file failed (the index is still committed).
+    #[arg(long)]
+    pub strict: bool,
+    /// List every failure, not just the first ten.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Refuse single-article files larger than this many bytes (JSONL and WARC containers are
+    /// exempt).
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+    /// JSON field mapping, e.g. `--map body=story_text` (repeatable).
+    #[arg(long = "map", value_name = "FIELD=KEY")]
+    pub map: Vec<String>,
+    /// Commit after this many changed files (a crash loses at most this much work).
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    pub commit_every: usize,
+    /// Summary format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: FormatArg,
+}
+
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn start(&self, n: u64) {
+        self.0.set_length(n);
+    }
+    fn advance(&self, n: u64) {
+        self.0.inc(n);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+pub fn run(index_dir: PathBuf, args: IndexArgs) -> Result<i32> {
+    let field_map =
+        FieldMap::parse(&args.map).map_err(|e| morgue::Error::Usage(format!("--map: {e}")))?;
+    let opts = IndexOptions {
+        roots: args.roots.clone(),
+        rebuild: args.rebuild,
+        parse: ParseOptions { max_file_size: args.max_file_size, field_map },
+        commit_every_files: args.commit_every.max(1),
+        ..IndexOptions::default()
+    };
+    // Check the roots before anything is created or written.
+    morgue::discover::check_roots(&opts.roots)?;
+    let store = Store::open_or_create(&index_dir)
+        .with_context(|| format!("opening the index at {}", index_dir.display()))?;
+    let bar = if std::io::stderr().is_terminal() {
+        let pb = ProgressBar::new(0);
+        pb.set_style(
+            ProgressStyle::with_template(
+                "{spinner} indexing {pos}/{len} files [{elapsed_precise}] {wide_bar} {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Some(Bar(pb))
+    } else {
+        None
+    };
+    let progress: &dyn Progress = match &bar {
+        Some(b) => b,
+        None => &indexer::NoProgress,
+    };
+    let summary = indexer::run(&store, &opts, progress)?;
+    let mut out = std::io::stdout().lock();
+    let shown = if args.verbose { usize::MAX } else { 10 };
+    morgue::render::summary(&summary, args.format.into(), &mut out, shown)?;
+    Ok(if args.strict && (summary.failed > 0 || summary.failed_records > 0) { 1 } else { 0 })
+}

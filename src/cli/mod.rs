@@ -1,0 +1,102 @@
+//! Command-line flags (clap derive), one file per subcommand. Each turns its flags into a
+//! request for the library and renders the answer; nothing here knows tantivy.
+
+pub mod eval;
+pub mod index;
+pub mod quotes;
+pub mod search;
+pub mod show;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use morgue::render::OutputFormat;
+
+/// morgue: fast full-text search for news archives.
+///
+/// Build an index from a folder of articles (plain text, Markdown, HTML, JSON/JSONL, WARC), then
+/// search it by words, dates, authors, people and places, or list every quote by a speaker.
+///
+/// The index lives in --index DIR, else $MORGUE_INDEX, else a per-user data folder, so
+/// `morgue index ~/archive` and then `morgue search aleppo` work from any folder.
+#[derive(Debug, Parser)]
+#[command(name = "morgue", version, max_term_width = 100)]
+pub struct Cli {
+    /// Index folder (default: $MORGUE_INDEX, else the per-user data folder).
+    #[arg(long, global = true, env = "MORGUE_INDEX", value_name = "DIR")]
+    pub index: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build or update the index from folders of articles (incremental).
+    Index(index::IndexArgs),
+    /// Search articles; prints hits and facet counts (author, person, place, year).
+    Search(search::SearchArgs),
+    /// List quotes, by speaker, words and dates.
+    Quotes(quotes::QuotesArgs),
+    /// List speakers with their number of quotes and the other forms of their names.
+    Speakers(quotes::SpeakersArgs),
+    /// Show one article (every stored field, its quotes, people and places) by id or path.
+    Show(show::ShowArgs),
+    /// Index statistics: articles, date span, undated count, top authors/people/places, size.
+    Stats(show::StatsArgs),
+    /// Score what is in the index against gold annotations (JSON lines).
+    Eval(eval::EvalArgs),
+}
+
+/// `--format` values.
+#[derive(Debug, Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
+pub enum FormatArg {
+    #[default]
+    Table,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+impl From<FormatArg> for OutputFormat {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Table => OutputFormat::Table,
+            FormatArg::Json => OutputFormat::Json,
+            FormatArg::Jsonl => OutputFormat::Jsonl,
+            FormatArg::Csv => OutputFormat::Csv,
+        }
+    }
+}
+
+/// `--sort` values.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum SortArg {
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+impl From<SortArg> for morgue::query::Sort {
+    fn from(s: SortArg) -> Self {
+        match s {
+            SortArg::Relevance => morgue::query::Sort::Relevance,
+            SortArg::Newest => morgue::query::Sort::Newest,
+            SortArg::Oldest => morgue::query::Sort::Oldest,
+        }
+    }
+}
+
+impl Cli {
+    /// The index folder this run uses.
+    pub fn index_dir(&self) -> PathBuf {
+        self.index.clone().unwrap_or_else(morgue::store::default_index_dir)
+    }
+}
+
+/// Whether to use colour and progress bars on this stream.
+pub fn stdout_is_terminal() -> bool {
+    std::io::stdout().is_terminal()
+}

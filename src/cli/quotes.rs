@@ -1,0 +1,67 @@
+//! `morgue quotes [QUERY]` and `morgue speakers [QUERY]`
+
+use anyhow::Result;
+use clap::Args;
+
+use morgue::query::dates::{parse_bound, End};
+use morgue::query::QuoteRequest;
+use morgue::store::Store;
+
+use super::{FormatArg, SortArg};
+
+#[derive(Debug, Args)]
+pub struct QuotesArgs {
+    /// Words in the quote (tantivy syntax). None: every quote.
+    pub query: Option<String>,
+    /// Only quotes by this speaker: "Kerry", "John Kerry" and "Secretary Kerry" are the same.
+    #[arg(long, value_name = "NAME")]
+    pub speaker: Option<String>,
+    /// From this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// To this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Order (default: relevance with a query, oldest first without).
+    #[arg(long, value_enum)]
+    pub sort: Option<SortArg>,
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct SpeakersArgs {
+    /// Only count quotes matching these words.
+    pub query: Option<String>,
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: FormatArg,
+}
+
+pub fn run_quotes(store: &Store, args: QuotesArgs) -> Result<i32> {
+    let req = QuoteRequest {
+        from: args.from.as_deref().map(|s| parse_bound(s, End::From)).transpose()?,
+        to: args.to.as_deref().map(|s| parse_bound(s, End::To)).transpose()?,
+        query: args.query,
+        speaker: args.speaker,
+        sort: args.sort.map(Into::into).unwrap_or_default(),
+        limit: args.limit,
+        offset: args.offset,
+    };
+    let res = morgue::search::quotes(store, &req)?;
+    let mut out = std::io::stdout().lock();
+    morgue::render::quotes(&res, args.format.into(), &mut out, super::stdout_is_terminal())?;
+    Ok(0)
+}
+
+pub fn run_speakers(store: &Store, args: SpeakersArgs) -> Result<i32> {
+    let list = morgue::search::speakers(store, args.query.as_deref(), args.limit)?;
+    let mut out = std::io::stdout().lock();
+    morgue::render::speakers(&list, args.format.into(), &mut out)?;
+    Ok(0)
+}

@@ -1,0 +1,72 @@
+//! `morgue search [QUERY]`
+
+use anyhow::Result;
+use clap::Args;
+
+use morgue::query::dates::{parse_bound, End};
+use morgue::query::SearchRequest;
+use morgue::store::Store;
+
+use super::{FormatArg, SortArg};
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Query in tantivy syntax: words (all must match), "phrases", AND/OR/NOT, field:value.
+    /// None, or `*`, matches every article.
+    pub query: Option<String>,
+    /// Only articles by this author (part of a name is enough; repeat for any of several).
+    #[arg(long, value_name = "NAME")]
+    pub author: Vec<String>,
+    /// Only articles mentioning this person (repeat: all of them).
+    #[arg(long, value_name = "NAME")]
+    pub person: Vec<String>,
+    /// Only articles mentioning this place, by name or alias such as "U.S." (repeat: all).
+    #[arg(long, value_name = "NAME")]
+    pub place: Vec<String>,
+    /// From this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// To this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (--to 2016 ends on 2016-12-31).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Order of hits (default: relevance with a query, newest without).
+    #[arg(long, value_enum)]
+    pub sort: Option<SortArg>,
+    /// How many hits to print.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Skip this many hits first (paging).
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// How many values each facet lists.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub facets: usize,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: FormatArg,
+}
+
+impl SearchArgs {
+    pub fn into_request(self) -> Result<(SearchRequest, FormatArg)> {
+        let req = SearchRequest {
+            from: self.from.as_deref().map(|s| parse_bound(s, End::From)).transpose()?,
+            to: self.to.as_deref().map(|s| parse_bound(s, End::To)).transpose()?,
+            query: self.query,
+            authors: self.author,
+            people: self.person,
+            places: self.place,
+            sort: self.sort.map(Into::into).unwrap_or_default(),
+            limit: self.limit,
+            offset: self.offset,
+            facet_size: self.facets,
+        };
+        Ok((req, self.format))
+    }
+}
+
+pub fn run(store: &Store, args: SearchArgs) -> Result<i32> {
+    let (req, format) = args.into_request()?;
+    let res = morgue::search::search(store, &req)?;
+    let mut out = std::io::stdout().lock();
+    morgue::render::search(&res, format.into(), &mut out, super::stdout_is_terminal())?;
+    Ok(0)
+}

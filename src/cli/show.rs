@@ -1,0 +1,37 @@
+//! `morgue show ID|PATH` and `morgue stats`
+
+use anyhow::Result;
+use clap::Args;
+
+use morgue::store::Store;
+
+use super::FormatArg;
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Article id (as printed by search) or a path it was indexed from.
+    pub article: String,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// How many top authors, people and places to list.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: FormatArg,
+}
+
+pub fn run_show(store: &Store, args: ShowArgs) -> Result<i32> {
+    let view = morgue::search::show(store, &args.article)?;
+    morgue::render::article(&view, args.format.into(), &mut std::io::stdout().lock())?;
+    Ok(0)
+}
+
+pub fn run_stats(store: &Store, args: StatsArgs) -> Result<i32> {
+    let stats = morgue::search::stats(store, args.top.max(1))?;
+    morgue::render::stats(&stats, args.format.into(), &mut std::io::stdout().lock())?;
+    Ok(0)
+}

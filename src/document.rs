@@ -1,0 +1,266 @@
+//! Article + extractions → tantivy documents (pure: no I/O).
+//!
+//! One article gives one `article` document and one `quote` document per quotation; one file
+//! gives one `file` record. See `index-schema/morgue.toml` for every field.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use tantivy::schema::Facet;
+use tantivy::{DateTime, TantivyDocument};
+use xxhash_rust::xxh3::xxh3_128;
+
+use crate::article::{Article, DatePrecision};
+use crate::extract::Extracted;
+use crate::schema::{kinds, Fields};
+
+/// An article ready to be written: its id, the parsed article and what extraction found.
+#[derive(Debug, Clone)]
+pub struct PreparedArticle {
+    pub id: String,
+    pub article: Article,
+    pub extracted: Extracted,
+}
+
+/// Where an article was found: a file, and the record within it for containers.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SourceRef {
+    pub path: String,
+    pub locator: Option<String>,
+}
+
+impl SourceRef {
+    /// `path`, or `path#locator` for a record of a container.
+    pub fn display(&self) -> String {
+        match &self.locator {
+            Some(l) => format!("{}#{}", self.path, l),
+            None => self.path.clone(),
+        }
+    }
+}
+
+/// A file as last indexed: what the incremental check compares against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRecord {
+    pub path: String,
+    pub size: u64,
+    pub mtime: i64,
+    pub hash: String,
+    /// (article id, locator) for every article the file produced.
+    pub entries: Vec<(String, Option<String>)>,
+}
+
+/// The id of an article: 16 hex digits of a hash over everything that makes up its content, so
+/// identical articles at two paths share one id.
+pub fn article_id(a: &Article) -> String {
+    let mut key = String::with_capacity(a.body.len() + 256);
+    for part in [
+        a.title.as_deref().unwrap_or(""),
+        &a.date.map(|d| d.value.display()).unwrap_or_default(),
+        &a.authors.join("\u{1f}"),
+        &a.body,
+        a.footer.as_deref().unwrap_or(""),
+        a.source.as_deref().unwrap_or(""),
+        a.url.as_deref().unwrap_or(""),
+        &a.tags.join("\u{1f}"),
+    ] {
+        key.push_str(part);
+        key.push('\u{1e}');
+    }
+    format!("{:016x}", (xxh3_128(key.as_bytes()) >> 64) as u64)
+}
+
+/// Hex content hash of a file's bytes.
+pub fn bytes_hash(bytes: &[u8]) -> String {
+    format!("{:032x}", xxh3_128(bytes))
+}
+
+/// Midnight UTC of a day as a tantivy date.
+pub fn day_to_tantivy(d: NaiveDate) -> DateTime {
+    let secs = d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp()).unwrap_or(0);
+    DateTime::from_timestamp_secs(secs)
+}
+
+/// Stored form of an article's date: what `morgue show` prints.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DateInfo {
+    pub value: String,
+    pub precision: String,
+    pub time: Option<String>,
+    pub source: String,
+}
+
+fn add_metadata(doc: &mut TantivyDocument, f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) {
+    let a = &p.article;
+    doc.add_text(f.article_id, &p.id);
+    if let Some(first) = sources.first() {
+        doc.add_text(f.path, &first.path);
+        if let Some(l) = &first.locator {
+            doc.add_text(f.locator, l);
+        }
+    }
+    for s in sources {
+        doc.add_text(f.paths, s.display());
+    }
+    if let Some(t) = &a.title {
+        doc.add_text(f.title, t);
+    }
+    for au in &a.authors {
+        doc.add_text(f.author, au);
+        doc.add_text(f.author_text, au);
+    }
+    if let Some(d) = &a.date {
+        let v = d.value;
+        doc.add_date(f.date, day_to_tantivy(v.date));
+        doc.add_u64(f.year, v.date.year().max(0) as u64);
+        if v.precision >= DatePrecision::Month {
+            doc.add_u64(f.year_month, v.date.year().max(0) as u64 * 100 + v.date.month() as u64);
+        }
+        let info = DateInfo {
+            value: v.display(),
+            precision: v.precision.as_str().to_string(),
+            time: v.time.map(|t| t.format("%H:%M:%S").to_string()),
+            source: d.source.as_str().to_string(),
+        };
+        doc.add_text(f.date_info, serde_json::to_string(&info).unwrap_or_default());
+    }
+}
+
+/// The `article` document.
+pub fn article_doc(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> TantivyDocument {
+    let a = &p.article;
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.kind, kinds::ARTICLE);
+    doc.add_text(f.id, &p.id);
+    add_metadata(&mut doc, f, p, sources);
+    doc.add_text(f.body, &a.body);
+    if let Some(footer) = &a.footer {
+        doc.add_text(f.footer, footer);
+    }
+    let facet = match &a.date {
+        Some(d) if d.value.precision >= DatePrecision::Month => Facet::from_path([
+            format!("{:04}", d.value.date.year()),
+            format!("{:02}", d.value.date.month()),
+        ]),
+        Some(d) => Facet::from_path([format!("{:04}", d.value.date.year())]),
+        None => Facet::from_path(["undated"]),
+    };
+    doc.add_facet(f.published, facet);
+    for person in &p.extracted.people {
+        doc.add_text(f.people, &person.name);
+        doc.add_text(f.people_text, &person.name);
+        for alias in &person.aliases {
+            doc.add_text(f.people_text, alias);
+        }
+    }
+    for place in crate::extract::places::distinct(&p.extracted.places) {
+        doc.add_text(f.places, place);
+    }
+    for q in &p.extracted.quotes {
+        doc.add_text(f.quotes, crate::extract::quotes::searchable_text(&q.text));
+    }
+    if let Some(fmt) = a.format {
+        doc.add_text(f.format, fmt.as_str());
+    }
+    if let Some(s) = &a.source {
+        doc.add_text(f.source, s);
+    }
+    if let Some(u) = &a.url {
+        doc.add_text(f.url, u);
+    }
+    for t in &a.tags {
+        doc.add_text(f.tags, t);
+    }
+    let provenance: std::collections::BTreeMap<&str, &str> =
+        a.provenance.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    doc.add_text(f.provenance, serde_json::to_string(&provenance).unwrap_or_default());
+    doc.add_text(f.hash, &p.id);
+    doc
+}
+
+/// Byte offset → character offset in `text`.
+fn char_offset(text: &str, byte: usize) -> u64 {
+    let byte = byte.min(text.len());
+    let mut b = byte;
+    while b > 0 && !text.is_char_boundary(b) {
+        b -= 1;
+    }
+    text[..b].chars().count() as u64
+}
+
+/// One `quote` document per quotation, with a copy of the article's metadata.
+pub fn quote_docs(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Vec<TantivyDocument> {
+    let body = &p.article.body;
+    p.extracted
+        .quotes
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.kind, kinds::QUOTE);
+            doc.add_text(f.id, format!("{}:{}", p.id, i + 1));
+            add_metadata(&mut doc, f, p, sources);
+            if let Some(name) = &q.speaker {
+                doc.add_text(f.speaker, name);
+                doc.add_text(f.speaker_text, name);
+                if let Some(person) = p.extracted.people.iter().find(|x| &x.name == name) {
+                    for alias in &person.aliases {
+                        doc.add_text(f.speaker_text, alias);
+                        doc.add_text(f.speaker_aliases, alias);
+                    }
+                }
+            }
+            doc.add_text(f.text, &q.text);
+            let searchable = crate::extract::quotes::searchable_text(&q.text);
+            if searchable != q.text {
+                doc.add_text(f.text, searchable);
+            }
+            let attribution = serde_json::to_value(q.attribution)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            doc.add_text(f.attribution, attribution);
+            doc.add_u64(f.start, char_offset(body, q.start));
+            doc.add_u64(f.end, char_offset(body, q.end));
+            doc
+        })
+        .collect()
+}
+
+/// The `file` record of an indexed file.
+pub fn file_doc(f: &Fields, rec: &FileRecord) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.kind, kinds::FILE);
+    doc.add_text(f.id, file_record_id(&rec.path));
+    doc.add_text(f.path, &rec.path);
+    doc.add_u64(f.file_size, rec.size);
+    doc.add_i64(f.file_mtime, rec.mtime);
+    doc.add_text(f.hash, &rec.hash);
+    doc.add_text(f.file_entries, serde_json::to_string(&rec.entries).unwrap_or_default());
+    doc
+}
+
+/// The `id` of a file record (distinct from every article id).
+pub fn file_record_id(path: &str) -> String {
+    format!("file:{path}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identical_articles_share_an_id_and_different_ones_do_not() {
+        let a = Article { title: Some("T".into()), body: "B".into(), ..Default::default() };
+        let mut b = a.clone();
+        assert_eq!(article_id(&a), article_id(&b));
+        b.body.push('!');
+        assert_ne!(article_id(&a), article_id(&b));
+        assert_eq!(article_id(&a).len(), 16);
+    }
+
+    #[test]
+    fn char_offsets_count_characters_not_bytes() {
+        assert_eq!(char_offset("“ab”", 4), 2);
+        assert_eq!(char_offset("abc", 99), 3);
+    }
+}

@@ -1,0 +1,32 @@
+//! Article → quotes, people and places, one module per kind.
+//!
+//! Extraction reads the article body only (never the footer). Its rules live in data files
+//! under `extract/rules/` and in the place gazetteer under `data/places/`.
+
+pub mod people;
+pub mod places;
+pub mod quotes;
+
+use crate::article::Article;
+
+/// The version of parsing and extraction rules. The index records it; when it changes, the next
+/// `morgue index` run re-extracts every article without being asked. Bump it whenever a change
+/// to `parse/` or `extract/` changes what an article yields.
+pub const EXTRACTOR_VERSION: u32 = 1;
+
+/// Everything extraction found in one article.
+#[derive(Debug, Clone, Default)]
+pub struct Extracted {
+    pub quotes: Vec<quotes::Quote>,
+    pub people: Vec<people::Person>,
+    pub places: Vec<places::Place>,
+}
+
+/// Extract quotes, people and places from an article's body.
+pub fn extract(article: &Article) -> Extracted {
+    let quotes::Extraction { quotes, people } = quotes::extract(&article.body);
+    let exclude: Vec<(usize, usize)> =
+        people.iter().flat_map(|p| p.mentions.iter().copied()).collect();
+    let places = places::Gazetteer::global().find(&article.body, &exclude);
+    Extracted { quotes, people, places }
+}

@@ -1,0 +1,226 @@
+//! What the user asks for (a [`SearchRequest`] or a [`QuoteRequest`]) turned into tantivy
+//! queries. Filters are query objects; the free-text part goes through tantivy's query parser,
+//! after checks that keep pathological input from reaching it.
+//!
+//! Query syntax (tantivy's): words (all must match), `"phrases"`, `AND`/`OR`/`NOT`, `-word`,
+//! `field:value` on any indexed field (`title:`, `body:`, `author_text:`, `quotes:`, `source:`),
+//! `word*` prefixes. A query of `*` (or none) matches every article.
+
+pub mod dates;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use tantivy::query::{
+    AllQuery, BooleanQuery, Occur, PhraseQuery, Query, QueryParser, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Index, Term};
+
+use crate::document::day_to_tantivy;
+use crate::error::{Error, Result};
+use crate::schema::{kinds, text_analyzer, Fields};
+
+/// The longest query string accepted, in bytes. Longer ones could overflow the parser's stack.
+pub const MAX_QUERY_BYTES: usize = 1_000;
+/// The deepest nesting of parentheses accepted.
+pub const MAX_QUERY_DEPTH: usize = 32;
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+/// A search over articles.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub query: Option<String>,
+    /// Any of these authors.
+    pub authors: Vec<String>,
+    /// All of these people.
+    pub people: Vec<String>,
+    /// All of these places.
+    pub places: Vec<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub sort: Sort,
+    pub limit: usize,
+    pub offset: usize,
+    /// How many values each facet lists.
+    pub facet_size: usize,
+}
+
+/// A search over quotes.
+#[derive(Debug, Clone, Default)]
+pub struct QuoteRequest {
+    pub query: Option<String>,
+    pub speaker: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub sort: Sort,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// Refuse query strings that are too long or too deeply nested before tantivy sees them.
+pub fn check_query(q: &str) -> Result<()> {
+    if q.len() > MAX_QUERY_BYTES {
+        return Err(Error::Query(format!(
+            "the query is {} bytes long; the limit is {MAX_QUERY_BYTES}",
+            q.len()
+        )));
+    }
+    let mut depth = 0usize;
+    let mut max = 0usize;
+    let mut in_quotes = false;
+    for c in q.chars() {
+        match c {
+            '"' => in_quotes = !in_quotes,
+            '(' if !in_quotes => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' if !in_quotes => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if max > MAX_QUERY_DEPTH {
+        return Err(Error::Query(format!(
+            "parentheses nest {max} deep; the limit is {MAX_QUERY_DEPTH}"
+        )));
+    }
+    Ok(())
+}
+
+/// Whether a query string asks for everything.
+pub fn is_match_all(q: Option<&str>) -> bool {
+    q.map(|s| s.trim().is_empty() || s.trim() == "*").unwrap_or(true)
+}
+
+/// Parse the free-text part against `default_fields` (the first boosted).
+pub fn parse_text_query(
+    index: &Index,
+    q: Option<&str>,
+    default_fields: &[Field],
+    boost_first: f32,
+) -> Result<Box<dyn Query>> {
+    if is_match_all(q) {
+        return Ok(Box::new(AllQuery));
+    }
+    let q = q.unwrap_or_default();
+    check_query(q)?;
+    let mut parser = QueryParser::for_index(index, default_fields.to_vec());
+    parser.set_conjunction_by_default();
+    if let Some(first) = default_fields.first() {
+        parser.set_field_boost(*first, boost_first);
+    }
+    parser.parse_query(q).map_err(|e| Error::Query(format!("{e} in {q:?}")))
+}
+
+/// Documents of one kind.
+pub fn kind_query(f: &Fields, kind: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(f.kind, kind), IndexRecordOption::Basic))
+}
+
+/// Documents whose tokenized `field` holds `text` as a phrase ("lendman", "John Kerry").
+pub fn phrase_query(field: Field, text: &str) -> Option<Box<dyn Query>> {
+    let mut analyzer = text_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut terms = Vec::new();
+    while stream.advance() {
+        terms.push(Term::from_field_text(field, &stream.token().text));
+    }
+    match terms.len() {
+        0 => None,
+        1 => Some(Box::new(TermQuery::new(terms.remove(0), IndexRecordOption::Basic))),
+        _ => Some(Box::new(PhraseQuery::new(terms))),
+    }
+}
+
+/// An exact value of a `string` field.
+pub fn term_query(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+}
+
+/// Dates from `from` to `to`, inclusive.
+pub fn date_range(
+    field: Field,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Option<Box<dyn Query>> {
+    use std::ops::Bound;
+    if from.is_none() && to.is_none() {
+        return None;
+    }
+    let lo = match from {
+        Some(d) => Bound::Included(Term::from_field_date_for_search(field, day_to_tantivy(d))),
+        None => Bound::Unbounded,
+    };
+    let hi = match to.and_then(|d| d.succ_opt()) {
+        Some(d) => Bound::Excluded(Term::from_field_date_for_search(field, day_to_tantivy(d))),
+        None => Bound::Unbounded,
+    };
+    Some(Box::new(RangeQuery::new(lo, hi)))
+}
+
+/// The whole query for an article search: kind, text, filters.
+pub fn build_search(
+    index: &Index,
+    f: &Fields,
+    req: &SearchRequest,
+) -> Result<(Box<dyn Query>, Box<dyn Query>)> {
+    dates::check_range(req.from, req.to)?;
+    let text = parse_text_query(index, req.query.as_deref(), &[f.title, f.body], 2.0)?;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        vec![(Occur::Must, kind_query(f, kinds::ARTICLE)), (Occur::Must, text.box_clone())];
+    if !req.authors.is_empty() {
+        let any: Vec<(Occur, Box<dyn Query>)> = req
+            .authors
+            .iter()
+            .filter_map(|a| phrase_query(f.author_text, a))
+            .map(|q| (Occur::Should, q))
+            .collect();
+        if any.is_empty() {
+            return Err(Error::Usage("--author needs a name".to_string()));
+        }
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+    }
+    for p in &req.people {
+        let q = phrase_query(f.people_text, p)
+            .ok_or_else(|| Error::Usage("--person needs a name".to_string()))?;
+        clauses.push((Occur::Must, q));
+    }
+    for p in &req.places {
+        let gaz = crate::extract::places::Gazetteer::global();
+        let name = gaz.canonical(p).unwrap_or(p.trim());
+        clauses.push((Occur::Must, term_query(f.places, name)));
+    }
+    if let Some(r) = date_range(f.date, req.from, req.to) {
+        clauses.push((Occur::Must, r));
+    }
+    Ok((Box::new(BooleanQuery::new(clauses)), text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_nesting_and_long_queries_are_refused() {
+        assert!(check_query(&"(".repeat(40)).is_err());
+        assert!(check_query(&"NOT ".repeat(1472)).is_err());
+        assert!(check_query("(a AND (b OR c))").is_ok());
+        assert!(check_query("\"((((((((((((((((((((((((((((((((((((\"").is_ok());
+    }
+
+    #[test]
+    fn star_and_nothing_match_all() {
+        assert!(is_match_all(None));
+        assert!(is_match_all(Some(" * ")));
+        assert!(!is_match_all(Some("aleppo")));
+    }
+}

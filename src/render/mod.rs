@@ -1,0 +1,367 @@
+//! Results → text for people (`table`) or programs (`json`, `jsonl`, `csv`).
+//!
+//! `jsonl` writes one object per line and nothing else: article hits for `search`, quotes for
+//! `quotes`, speakers for `speakers`. `json` writes the whole result as one document.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::indexer::IndexSummary;
+use crate::search::{ArticleView, FacetCount, QuoteResults, SearchResults, SpeakerCount, Stats};
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    #[default]
+    Table,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+fn json_line<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
+fn pretty<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
+/// Strip the `<b>` marks of a snippet (and unescape what tantivy escaped) for plain text.
+pub fn plain_snippet(html: &str, bold: bool) -> String {
+    let (on, off) = if bold { ("\x1b[1m", "\x1b[0m") } else { ("", "") };
+    html.replace("<b>", on)
+        .replace("</b>", off)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
+    csv::Writer::from_writer(out)
+}
+
+fn csv_err(e: csv::Error) -> io::Error {
+    io::Error::other(e)
+}
+
+fn facet_line(name: &str, counts: &[FacetCount]) -> String {
+    let items: Vec<String> = counts.iter().map(|c| format!("{} ({})", c.value, c.count)).collect();
+    format!("{name:>7}: {}", items.join(", "))
+}
+
+/// `morgue search` output.
+pub fn search(
+    res: &SearchResults,
+    fmt: OutputFormat,
+    out: &mut dyn Write,
+    color: bool,
+) -> io::Result<()> {
+    match fmt {
+        OutputFormat::Json => pretty(out, res),
+        OutputFormat::Jsonl => res.hits.iter().try_for_each(|h| json_line(out, h)),
+        OutputFormat::Csv => {
+            let mut w = csv_writer(out);
+            w.write_record([
+                "id", "date", "title", "author", "path", "score", "people", "places", "snippet",
+            ])
+            .map_err(csv_err)?;
+            for h in &res.hits {
+                w.write_record([
+                    h.id.as_str(),
+                    h.date.as_deref().unwrap_or(""),
+                    h.title.as_deref().unwrap_or(""),
+                    h.author.as_deref().unwrap_or(""),
+                    h.path.as_str(),
+                    &format!("{:.3}", h.score),
+                    &h.people.join("; "),
+                    &h.places.join("; "),
+                    &plain_snippet(&h.snippet, false),
+                ])
+                .map_err(csv_err)?;
+            }
+            w.flush()
+        }
+        OutputFormat::Table => {
+            writeln!(
+                out,
+                "{} matching article{}",
+                res.total,
+                if res.total == 1 { "" } else { "s" }
+            )?;
+            for h in &res.hits {
+                writeln!(out)?;
+                let title = h.title.as_deref().unwrap_or("(untitled)");
+                let title =
+                    if color { format!("\x1b[1m{title}\x1b[0m") } else { title.to_string() };
+                writeln!(out, "{}  {}", h.date.as_deref().unwrap_or("undated   "), title)?;
+                writeln!(
+                    out,
+                    "    {}  [{}]  {}",
+                    h.author.as_deref().unwrap_or("-"),
+                    h.id,
+                    h.path
+                )?;
+                writeln!(out, "    {}", plain_snippet(&h.snippet, color))?;
+            }
+            if res.total > 0 {
+                writeln!(out)?;
+                let f = &res.facets;
+                for (name, counts) in [
+                    ("author", &f.author),
+                    ("person", &f.person),
+                    ("place", &f.place),
+                    ("year", &f.year),
+                ] {
+                    if !counts.is_empty() {
+                        writeln!(out, "{}", facet_line(name, counts))?;
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `morgue quotes` output.
+pub fn quotes(
+    res: &QuoteResults,
+    fmt: OutputFormat,
+    out: &mut dyn Write,
+    color: bool,
+) -> io::Result<()> {
+    match fmt {
+        OutputFormat::Json => pretty(out, res),
+        OutputFormat::Jsonl => res.quotes.iter().try_for_each(|q| json_line(out, q)),
+        OutputFormat::Csv => {
+            let mut w = csv_writer(out);
+            w.write_record([
+                "date",
+                "speaker",
+                "text",
+                "article_id",
+                "path",
+                "title",
+                "start",
+                "end",
+            ])
+            .map_err(csv_err)?;
+            for q in &res.quotes {
+                w.write_record([
+                    q.date.as_deref().unwrap_or(""),
+                    q.speaker.as_deref().unwrap_or(""),
+                    q.text.as_str(),
+                    q.article_id.as_str(),
+                    q.path.as_str(),
+                    q.title.as_deref().unwrap_or(""),
+                    &q.start.to_string(),
+                    &q.end.to_string(),
+                ])
+                .map_err(csv_err)?;
+            }
+            w.flush()
+        }
+        OutputFormat::Table => {
+            writeln!(out, "{} matching quote{}", res.total, if res.total == 1 { "" } else { "s" })?;
+            for q in &res.quotes {
+                let speaker = q.speaker.as_deref().unwrap_or("(unknown speaker)");
+                let speaker =
+                    if color { format!("\x1b[1m{speaker}\x1b[0m") } else { speaker.to_string() };
+                writeln!(out)?;
+                writeln!(
+                    out,
+                    "{}  {} ({})",
+                    q.date.as_deref().unwrap_or("undated"),
+                    speaker,
+                    q.attribution
+                )?;
+                writeln!(out, "    “{}”", q.text)?;
+                writeln!(
+                    out,
+                    "    — {}  [{}]  {}",
+                    q.title.as_deref().unwrap_or("(untitled)"),
+                    q.article_id,
+                    q.path
+                )?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `morgue speakers` output.
+pub fn speakers(list: &[SpeakerCount], fmt: OutputFormat, out: &mut dyn Write) -> io::Result<()> {
+    match fmt {
+        OutputFormat::Json => pretty(out, &list),
+        OutputFormat::Jsonl => list.iter().try_for_each(|s| json_line(out, s)),
+        OutputFormat::Csv => {
+            let mut w = csv_writer(out);
+            w.write_record(["speaker", "count", "aliases"]).map_err(csv_err)?;
+            for s in list {
+                w.write_record([s.speaker.as_str(), &s.count.to_string(), &s.aliases.join("; ")])
+                    .map_err(csv_err)?;
+            }
+            w.flush()
+        }
+        OutputFormat::Table => {
+            for s in list {
+                let aliases = if s.aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!("  (also: {})", s.aliases.join(", "))
+                };
+                writeln!(out, "{:>6}  {}{}", s.count, s.speaker, aliases)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `morgue show` output.
+pub fn article(a: &ArticleView, fmt: OutputFormat, out: &mut dyn Write) -> io::Result<()> {
+    match fmt {
+        OutputFormat::Json | OutputFormat::Jsonl => pretty(out, a),
+        OutputFormat::Csv | OutputFormat::Table => {
+            let prov = |field: &str| {
+                a.provenance
+                    .get(field)
+                    .and_then(|v| v.as_str())
+                    .map(|s| format!(" (from {s})"))
+                    .unwrap_or_default()
+            };
+            writeln!(out, "id:       {}", a.id)?;
+            writeln!(
+                out,
+                "title:    {}{}",
+                a.title.as_deref().unwrap_or("(untitled)"),
+                prov("title")
+            )?;
+            match &a.date {
+                Some(d) => writeln!(
+                    out,
+                    "date:     {} ({} precision{}, from {})",
+                    d.value,
+                    d.precision,
+                    d.time.as_deref().map(|t| format!(", time {t}")).unwrap_or_default(),
+                    d.source
+                )?,
+                None => writeln!(out, "date:     undated")?,
+            }
+            writeln!(
+                out,
+                "author:   {}{}",
+                if a.authors.is_empty() { "-".to_string() } else { a.authors.join(", ") },
+                prov("author")
+            )?;
+            writeln!(out, "source:   {}{}", a.source.as_deref().unwrap_or("-"), prov("source"))?;
+            if let Some(u) = &a.url {
+                writeln!(out, "url:      {u}")?;
+            }
+            writeln!(out, "format:   {}", a.format.as_deref().unwrap_or("-"))?;
+            writeln!(out, "path:     {}", a.path)?;
+            for p in a.paths.iter().skip(1) {
+                writeln!(out, "also at:  {p}")?;
+            }
+            if !a.tags.is_empty() {
+                writeln!(out, "tags:     {}", a.tags.join(", "))?;
+            }
+            writeln!(out, "people:   {}", a.people.join(", "))?;
+            writeln!(out, "places:   {}", a.places.join(", "))?;
+            writeln!(out, "quotes:   {}", a.quotes.len())?;
+            for q in &a.quotes {
+                writeln!(
+                    out,
+                    "  - {} [{}] “{}”",
+                    q.speaker.as_deref().unwrap_or("(unknown)"),
+                    q.attribution,
+                    q.text
+                )?;
+            }
+            writeln!(out, "\n{}", a.body)?;
+            if let Some(footer) = &a.footer {
+                writeln!(
+                    out,
+                    "\n--- footer (not searched for quotes, people or places) ---\n{footer}"
+                )?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `morgue stats` output.
+pub fn stats(s: &Stats, fmt: OutputFormat, out: &mut dyn Write) -> io::Result<()> {
+    match fmt {
+        OutputFormat::Table | OutputFormat::Csv => {
+            writeln!(out, "index:     {}", s.index)?;
+            writeln!(out, "articles:  {}", s.articles)?;
+            writeln!(out, "quotes:    {}", s.quotes)?;
+            writeln!(out, "files:     {}", s.files)?;
+            writeln!(
+                out,
+                "dates:     {} to {} ({} undated)",
+                s.first_date.as_deref().unwrap_or("-"),
+                s.last_date.as_deref().unwrap_or("-"),
+                s.undated
+            )?;
+            writeln!(out, "size:      {:.1} MB", s.size_bytes as f64 / 1e6)?;
+            for (name, counts) in [
+                ("authors", &s.top_authors),
+                ("people", &s.top_people),
+                ("places", &s.top_places),
+                ("years", &s.years),
+            ] {
+                writeln!(out, "{}", facet_line(name, counts))?;
+            }
+            Ok(())
+        }
+        _ => pretty(out, s),
+    }
+}
+
+/// The summary of `morgue index`.
+pub fn summary(
+    s: &IndexSummary,
+    fmt: OutputFormat,
+    out: &mut dyn Write,
+    show_failures: usize,
+) -> io::Result<()> {
+    match fmt {
+        OutputFormat::Table | OutputFormat::Csv => {
+            writeln!(
+                out,
+                "scanned {}, added {}, updated {}, removed {}, unchanged {}, duplicate {}, failed {}{} in {:.1}s",
+                s.scanned,
+                s.added,
+                s.updated,
+                s.removed,
+                s.unchanged,
+                s.duplicate,
+                s.failed,
+                if s.failed_records > 0 { format!(" (+{} bad records)", s.failed_records) } else { String::new() },
+                s.seconds
+            )?;
+            writeln!(out, "index holds {} articles and {} quotes", s.articles, s.quotes)?;
+            if s.reextracted {
+                writeln!(
+                    out,
+                    "extraction rules changed since the last run: every article was re-extracted"
+                )?;
+            }
+            let n = s.failures.len();
+            for f in s.failures.iter().take(show_failures) {
+                writeln!(out, "  failed: {}: {}", f.path, f.reason)?;
+            }
+            if n > show_failures {
+                writeln!(out, "  … and {} more (--verbose lists all)", n - show_failures)?;
+            }
+            Ok(())
+        }
+        _ => pretty(out, s),
+    }
+}

@@ -1,0 +1,672 @@
+//! Run requests against an index: article hits with facet counts, quotes, speakers, one
+//! article, index statistics. Every result type is `Serialize`, so the renderers (and any future
+//! HTTP API) share them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use tantivy::aggregation::agg_req::Aggregations;
+use tantivy::aggregation::agg_result::AggregationResults;
+use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::schema::{Facet, Field, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument};
+
+use crate::document::DateInfo;
+use crate::error::{Error, Result};
+use crate::query::{self, QuoteRequest, SearchRequest, Sort};
+use crate::schema::{kinds, Fields};
+use crate::store::Store;
+
+/// One facet value and how many matching articles have it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Facet counts over all matching articles (not just the page shown).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct FacetCounts {
+    pub author: Vec<FacetCount>,
+    pub person: Vec<FacetCount>,
+    pub place: Vec<FacetCount>,
+    pub year: Vec<FacetCount>,
+    pub month: Vec<FacetCount>,
+}
+
+/// One matching article.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub path: String,
+    pub title: Option<String>,
+    /// `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` when the source gave only that; null when undated.
+    pub date: Option<String>,
+    pub author: Option<String>,
+    pub people: Vec<String>,
+    pub places: Vec<String>,
+    pub score: f32,
+    /// A passage of the body with the matched words in `<b>…</b>`.
+    pub snippet: String,
+}
+
+/// The answer to a [`SearchRequest`].
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    pub total: u64,
+    pub hits: Vec<Hit>,
+    pub facets: FacetCounts,
+}
+
+/// One quotation.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteHit {
+    pub speaker: Option<String>,
+    pub text: String,
+    pub article_id: String,
+    pub path: String,
+    pub title: Option<String>,
+    pub date: Option<String>,
+    pub start: u64,
+    pub end: u64,
+    #[serde(skip)]
+    pub attribution: String,
+}
+
+/// The answer to a [`QuoteRequest`].
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteResults {
+    pub total: u64,
+    pub quotes: Vec<QuoteHit>,
+}
+
+/// A speaker with their number of quotes.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeakerCount {
+    pub speaker: String,
+    pub count: u64,
+    pub aliases: Vec<String>,
+}
+
+fn text_of(doc: &TantivyDocument, field: Field) -> Option<String> {
+    doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string)
+}
+
+fn texts_of(doc: &TantivyDocument, field: Field) -> Vec<String> {
+    doc.get_all(field).filter_map(|v| v.as_str().map(str::to_string)).collect()
+}
+
+fn date_info(doc: &TantivyDocument, f: &Fields) -> Option<DateInfo> {
+    text_of(doc, f.date_info).and_then(|s| serde_json::from_str(&s).ok())
+}
+
+fn agg_collector(store: &Store, aggs: serde_json::Value) -> Result<AggregationCollector> {
+    let req: Aggregations = serde_json::from_value(aggs)?;
+    Ok(AggregationCollector::from_aggs(
+        req,
+        AggContextParams::new(AggregationLimitsGuard::default(), store.index.tokenizers().clone()),
+    ))
+}
+
+fn buckets(res: &serde_json::Value, name: &str) -> Vec<FacetCount> {
+    res.get(name)
+        .and_then(|v| v.get("buckets"))
+        .and_then(|b| b.as_array())
+        .map(|arr| {
+            arr.iter()
+                .filter_map(|b| {
+                    let key = b.get("key")?;
+                    let value = match key {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Number(n) => {
+                            n.as_f64().map(|x| format!("{}", x as i64))?
+                        }
+                        _ => return None,
+                    };
+                    Some(FacetCount { value, count: b.get("doc_count")?.as_u64()? })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Search articles.
+pub fn search(store: &Store, req: &SearchRequest) -> Result<SearchResults> {
+    let f = &store.fields;
+    let (q, text_query) = query::build_search(&store.index, f, req)?;
+    let reader = store.reader()?;
+    let searcher = reader.searcher();
+    let size = req.facet_size.max(1);
+    let aggs = agg_collector(
+        store,
+        serde_json::json!({
+            "author": {"terms": {"field": "author", "size": size}},
+            "person": {"terms": {"field": "people", "size": size}},
+            "place": {"terms": {"field": "places", "size": size}},
+            "year": {"terms": {"field": "year", "size": 1000, "order": {"_key": "desc"}}},
+            "month": {"terms": {"field": "year_month", "size": 1000, "order": {"_key": "desc"}}},
+        }),
+    )?;
+    let (addrs, total, agg_res) = top_docs(
+        &searcher,
+        &*q,
+        req.sort,
+        req.limit,
+        req.offset,
+        aggs,
+        query::is_match_all(req.query.as_deref()),
+    )?;
+    let agg_json = serde_json::to_value(&agg_res)?;
+    let facets = FacetCounts {
+        author: buckets(&agg_json, "author"),
+        person: buckets(&agg_json, "person"),
+        place: buckets(&agg_json, "place"),
+        year: buckets(&agg_json, "year"),
+        month: buckets(&agg_json, "month")
+            .into_iter()
+            .map(|mut c| {
+                if c.value.len() == 6 {
+                    c.value = format!("{}-{}", &c.value[..4], &c.value[4..]);
+                }
+                c
+            })
+            .collect(),
+    };
+    let snippets = if query::is_match_all(req.query.as_deref()) {
+        None
+    } else {
+        SnippetGenerator::create(&searcher, &*text_query, f.body).ok().map(|mut g| {
+            g.set_max_num_chars(200);
+            g
+        })
+    };
+    let mut hits = Vec::with_capacity(addrs.len());
+    for (score, addr) in addrs {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let snippet = match &snippets {
+            Some(g) => {
+                let s = g.snippet_from_doc(&doc).to_html();
+                if s.is_empty() {
+                    lead(&doc, f)
+                } else {
+                    s
+                }
+            }
+            None => lead(&doc, f),
+        };
+        hits.push(Hit {
+            id: text_of(&doc, f.id).unwrap_or_default(),
+            path: text_of(&doc, f.path).unwrap_or_default(),
+            title: text_of(&doc, f.title),
+            date: date_info(&doc, f).map(|d| d.value),
+            author: Some(texts_of(&doc, f.author).join(", ")).filter(|s| !s.is_empty()),
+            people: texts_of(&doc, f.people),
+            places: texts_of(&doc, f.places),
+            score,
+            snippet,
+        });
+    }
+    Ok(SearchResults { total, hits, facets })
+}
+
+/// The start of the body, for hits without highlighted words.
+fn lead(doc: &TantivyDocument, f: &Fields) -> String {
+    let body = text_of(doc, f.body).unwrap_or_default();
+    let mut out: String = body.chars().take(200).collect();
+    if out.len() < body.len() {
+        out.push('…');
+    }
+    out.replace("\n\n", " ")
+}
+
+type Page = (Vec<(f32, DocAddress)>, u64, AggregationResults);
+
+/// The page of hits in the requested order, the total, and the aggregations, in one pass.
+fn top_docs(
+    searcher: &Searcher,
+    q: &dyn Query,
+    sort: Sort,
+    limit: usize,
+    offset: usize,
+    aggs: AggregationCollector,
+    match_all: bool,
+) -> Result<Page> {
+    let sort = if sort == Sort::Relevance && match_all { Sort::Newest } else { sort };
+    if limit == 0 {
+        let (total, agg) = searcher.search(q, &(Count, aggs))?;
+        return Ok((Vec::new(), total as u64, agg));
+    }
+    match sort {
+        Sort::Relevance => {
+            let (top, total, agg) = searcher.search(
+                q,
+                &(TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count, aggs),
+            )?;
+            Ok((top, total as u64, agg))
+        }
+        Sort::Newest | Sort::Oldest => {
+            let order = if sort == Sort::Newest { Order::Desc } else { Order::Asc };
+            let collector = TopDocs::with_limit(limit)
+                .and_offset(offset)
+                .order_by_fast_field::<DateTime>(crate::schema::names::DATE, order);
+            let (top, total, agg) = searcher.search(q, &(collector, Count, aggs))?;
+            Ok((top.into_iter().map(|(_, a)| (1.0, a)).collect(), total as u64, agg))
+        }
+    }
+}
+
+/// Tokens of a person's name that identify them: lowercase words without titles.
+fn name_tokens(name: &str) -> Vec<String> {
+    const TITLES: &[&str] = &[
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "sir",
+        "dame",
+        "prof",
+        "sen",
+        "senator",
+        "rep",
+        "gov",
+        "governor",
+        "president",
+        "secretary",
+        "minister",
+        "mayor",
+        "gen",
+        "general",
+        "judge",
+        "rev",
+        "lord",
+        "lady",
+        "pope",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "chancellor",
+        "premier",
+    ];
+    name.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
+        .map(|w| w.to_lowercase())
+        .filter(|w| !w.is_empty() && !TITLES.contains(&w.as_str()))
+        .collect()
+}
+
+/// Speaker values in the index that stand for the person named `name`: every value whose name
+/// holds all of `name`'s words, and bare surnames ("Kerry") when exactly one fuller name in the
+/// archive ends with that surname and that name matches.
+pub fn resolve_speaker(values: &[String], name: &str) -> Vec<String> {
+    let want = name_tokens(name);
+    let Some(last) = want.last() else { return Vec::new() };
+    let full_with_surname: Vec<&String> = values
+        .iter()
+        .filter(|v| {
+            let t = name_tokens(v);
+            t.len() > 1 && t.last() == Some(last)
+        })
+        .collect();
+    values
+        .iter()
+        .filter(|v| {
+            let t = name_tokens(v);
+            if want.iter().all(|w| t.contains(w)) {
+                return true;
+            }
+            t.len() == 1
+                && &t[0] == last
+                && full_with_surname.len() == 1
+                && want.iter().all(|w| name_tokens(full_with_surname[0]).contains(w))
+        })
+        .cloned()
+        .collect()
+}
+
+/// Map each bare-surname speaker value to the one full name it resolves to, if exactly one.
+fn surname_map(values: &[String]) -> HashMap<String, String> {
+    let mut by_surname: HashMap<String, Vec<&String>> = HashMap::new();
+    for v in values {
+        let t = name_tokens(v);
+        if t.len() > 1 {
+            if let Some(last) = t.last() {
+                by_surname.entry(last.clone()).or_default().push(v);
+            }
+        }
+    }
+    values
+        .iter()
+        .filter_map(|v| {
+            let t = name_tokens(v);
+            if t.len() != 1 {
+                return None;
+            }
+            match by_surname.get(&t[0]) {
+                Some(full) if full.len() == 1 => Some((v.clone(), full[0].clone())),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// Every distinct speaker value with its number of quotes, over quotes matching `q`.
+fn speaker_values(store: &Store, searcher: &Searcher, q: &dyn Query) -> Result<Vec<FacetCount>> {
+    let aggs = agg_collector(
+        store,
+        serde_json::json!({"speaker": {"terms": {"field": "speaker", "size": 100000}}}),
+    )?;
+    let res = searcher.search(q, &aggs)?;
+    Ok(buckets(&serde_json::to_value(&res)?, "speaker"))
+}
+
+/// Search quotes.
+pub fn quotes(store: &Store, req: &QuoteRequest) -> Result<QuoteResults> {
+    let f = &store.fields;
+    query::dates::check_range(req.from, req.to)?;
+    let reader = store.reader()?;
+    let searcher = reader.searcher();
+    let all_quotes = query::kind_query(f, kinds::QUOTE);
+    let values: Vec<String> =
+        speaker_values(store, &searcher, &*all_quotes)?.into_iter().map(|c| c.value).collect();
+    let text = query::parse_text_query(&store.index, req.query.as_deref(), &[f.text], 1.0)?;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        vec![(Occur::Must, all_quotes), (Occur::Must, text)];
+    if let Some(name) = &req.speaker {
+        let matched = resolve_speaker(&values, name);
+        let any: Vec<(Occur, Box<dyn Query>)> =
+            matched.iter().map(|v| (Occur::Should, query::term_query(f.speaker, v))).collect();
+        if any.is_empty() {
+            return Ok(QuoteResults { total: 0, quotes: Vec::new() });
+        }
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+    }
+    if let Some(r) = query::date_range(f.date, req.from, req.to) {
+        clauses.push((Occur::Must, r));
+    }
+    let q = BooleanQuery::new(clauses);
+    let sort = match (req.sort, query::is_match_all(req.query.as_deref())) {
+        (Sort::Relevance, true) => Sort::Oldest,
+        (s, _) => s,
+    };
+    let aggs = agg_collector(store, serde_json::json!({}))?;
+    let (addrs, total, _) = top_docs(&searcher, &q, sort, req.limit, req.offset, aggs, false)?;
+    let resolve = surname_map(&values);
+    let mut out = Vec::with_capacity(addrs.len());
+    for (_, addr) in addrs {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let speaker = text_of(&doc, f.speaker).map(|s| resolve.get(&s).cloned().unwrap_or(s));
+        out.push(QuoteHit {
+            speaker,
+            text: text_of(&doc, f.text).unwrap_or_default(),
+            article_id: text_of(&doc, f.article_id).unwrap_or_default(),
+            path: text_of(&doc, f.path).unwrap_or_default(),
+            title: text_of(&doc, f.title),
+            date: date_info(&doc, f).map(|d| d.value),
+            start: doc.get_first(f.start).and_then(|v| v.as_u64()).unwrap_or(0),
+            end: doc.get_first(f.end).and_then(|v| v.as_u64()).unwrap_or(0),
+            attribution: text_of(&doc, f.attribution).unwrap_or_default(),
+        });
+    }
+    Ok(QuoteResults { total, quotes: out })
+}
+
+/// Speakers with quote counts (over quotes matching `query`), bare surnames merged into the one
+/// full name they resolve to.
+pub fn speakers(
+    store: &Store,
+    query_text: Option<&str>,
+    limit: usize,
+) -> Result<Vec<SpeakerCount>> {
+    let f = &store.fields;
+    let reader = store.reader()?;
+    let searcher = reader.searcher();
+    let all: Vec<String> = speaker_values(store, &searcher, &*query::kind_query(f, kinds::QUOTE))?
+        .into_iter()
+        .map(|c| c.value)
+        .collect();
+    let resolve = surname_map(&all);
+    let text = query::parse_text_query(&store.index, query_text, &[f.text], 1.0)?;
+    let q = BooleanQuery::new(vec![
+        (Occur::Must, query::kind_query(f, kinds::QUOTE)),
+        (Occur::Must, text),
+    ]);
+    let mut merged: BTreeMap<String, (u64, Vec<String>)> = BTreeMap::new();
+    for c in speaker_values(store, &searcher, &q)? {
+        let (name, alias) = match resolve.get(&c.value) {
+            Some(full) => (full.clone(), Some(c.value.clone())),
+            None => (c.value.clone(), None),
+        };
+        let e = merged.entry(name).or_default();
+        e.0 += c.count;
+        e.1.extend(alias);
+    }
+    let mut list: Vec<SpeakerCount> = merged
+        .into_iter()
+        .map(|(speaker, (count, aliases))| SpeakerCount { speaker, count, aliases })
+        .collect();
+    list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.speaker.cmp(&b.speaker)));
+    list.truncate(limit);
+    for s in &mut list {
+        let q = query::term_query(f.speaker, &s.speaker);
+        for (_, addr) in searcher.search(&*q, &TopDocs::with_limit(20).order_by_score())? {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            for a in texts_of(&doc, f.speaker_aliases) {
+                if a != s.speaker && !s.aliases.contains(&a) {
+                    s.aliases.push(a);
+                }
+            }
+        }
+        s.aliases.sort();
+    }
+    Ok(list)
+}
+
+/// Every stored field of one article, with its quotes.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleView {
+    pub id: String,
+    pub path: String,
+    pub paths: Vec<String>,
+    pub locator: Option<String>,
+    pub title: Option<String>,
+    pub date: Option<DateInfo>,
+    pub authors: Vec<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub format: Option<String>,
+    pub tags: Vec<String>,
+    pub provenance: serde_json::Value,
+    pub people: Vec<String>,
+    pub places: Vec<String>,
+    pub quotes: Vec<QuoteView>,
+    pub body: String,
+    pub footer: Option<String>,
+}
+
+/// A quote as `morgue show` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteView {
+    pub speaker: Option<String>,
+    pub attribution: String,
+    pub text: String,
+    pub start: u64,
+    pub end: u64,
+}
+
+/// One article by id or path (absolute, or relative to the current folder).
+pub fn show(store: &Store, key: &str) -> Result<ArticleView> {
+    let f = &store.fields;
+    let reader = store.reader()?;
+    let searcher = reader.searcher();
+    let mut candidates = vec![key.to_string()];
+    if let Ok(abs) = std::fs::canonicalize(key) {
+        candidates.push(abs.to_string_lossy().into_owned());
+    }
+    let mut found = None;
+    for c in &candidates {
+        for field in [f.id, f.path, f.paths] {
+            let q = BooleanQuery::new(vec![
+                (Occur::Must, query::kind_query(f, kinds::ARTICLE)),
+                (Occur::Must, query::term_query(field, c)),
+            ]);
+            if let Some((_, addr)) =
+                searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?.first()
+            {
+                found = Some(*addr);
+                break;
+            }
+        }
+        if found.is_some() {
+            break;
+        }
+    }
+    let addr = found.ok_or_else(|| Error::NotFound(key.to_string()))?;
+    let doc: TantivyDocument = searcher.doc(addr)?;
+    let id = text_of(&doc, f.id).unwrap_or_default();
+    let q = BooleanQuery::new(vec![
+        (Occur::Must, query::kind_query(f, kinds::QUOTE)),
+        (Occur::Must, query::term_query(f.article_id, &id)),
+    ]);
+    let mut quotes = Vec::new();
+    for (_, qa) in searcher.search(&q, &TopDocs::with_limit(10_000).order_by_score())? {
+        let qd: TantivyDocument = searcher.doc(qa)?;
+        quotes.push(QuoteView {
+            speaker: text_of(&qd, f.speaker),
+            attribution: text_of(&qd, f.attribution).unwrap_or_default(),
+            text: text_of(&qd, f.text).unwrap_or_default(),
+            start: qd.get_first(f.start).and_then(|v| v.as_u64()).unwrap_or(0),
+            end: qd.get_first(f.end).and_then(|v| v.as_u64()).unwrap_or(0),
+        });
+    }
+    quotes.sort_by_key(|q| q.start);
+    Ok(ArticleView {
+        id,
+        path: text_of(&doc, f.path).unwrap_or_default(),
+        paths: texts_of(&doc, f.paths),
+        locator: text_of(&doc, f.locator),
+        title: text_of(&doc, f.title),
+        date: date_info(&doc, f),
+        authors: texts_of(&doc, f.author),
+        source: text_of(&doc, f.source),
+        url: text_of(&doc, f.url),
+        format: text_of(&doc, f.format),
+        tags: texts_of(&doc, f.tags),
+        provenance: text_of(&doc, f.provenance)
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or(serde_json::Value::Null),
+        people: texts_of(&doc, f.people),
+        places: texts_of(&doc, f.places),
+        quotes,
+        body: text_of(&doc, f.body).unwrap_or_default(),
+        footer: text_of(&doc, f.footer),
+    })
+}
+
+/// What `morgue stats` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    pub index: String,
+    pub articles: u64,
+    pub quotes: u64,
+    pub files: u64,
+    pub undated: u64,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+    pub top_authors: Vec<FacetCount>,
+    pub top_people: Vec<FacetCount>,
+    pub top_places: Vec<FacetCount>,
+    pub years: Vec<FacetCount>,
+    pub size_bytes: u64,
+    pub schema_version: u32,
+    pub extractor_version: Option<u32>,
+}
+
+/// Index statistics.
+pub fn stats(store: &Store, top: usize) -> Result<Stats> {
+    let f = &store.fields;
+    let reader = store.reader()?;
+    let searcher = reader.searcher();
+    let articles_q = query::kind_query(f, kinds::ARTICLE);
+    let count = |kind: &str| -> Result<u64> {
+        Ok(searcher.search(&*query::kind_query(f, kind), &Count)? as u64)
+    };
+    let undated_q = query::term_query(f.published, "");
+    let _ = undated_q;
+    let undated = {
+        let term = tantivy::Term::from_facet(f.published, &Facet::from_path(["undated"]));
+        let q = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+        searcher.search(&q, &Count)? as u64
+    };
+    let aggs = agg_collector(
+        store,
+        serde_json::json!({
+            "author": {"terms": {"field": "author", "size": top}},
+            "person": {"terms": {"field": "people", "size": top}},
+            "place": {"terms": {"field": "places", "size": top}},
+            "year": {"terms": {"field": "year", "size": 1000, "order": {"_key": "asc"}}},
+        }),
+    )?;
+    let agg = serde_json::to_value(searcher.search(&*articles_q, &aggs)?)?;
+    let edge = |order: Order| -> Result<Option<String>> {
+        let top = searcher.search(
+            &*articles_q,
+            &TopDocs::with_limit(1)
+                .order_by_fast_field::<DateTime>(crate::schema::names::DATE, order),
+        )?;
+        for (value, addr) in top {
+            if value.is_some() {
+                let doc: TantivyDocument = searcher.doc(addr)?;
+                return Ok(date_info(&doc, f).map(|d| d.value));
+            }
+        }
+        Ok(None)
+    };
+    Ok(Stats {
+        index: store.dir.display().to_string(),
+        articles: count(kinds::ARTICLE)?,
+        quotes: count(kinds::QUOTE)?,
+        files: count(kinds::FILE)?,
+        undated,
+        first_date: edge(Order::Asc)?,
+        last_date: edge(Order::Desc)?,
+        top_authors: buckets(&agg, "author"),
+        top_people: buckets(&agg, "person"),
+        top_places: buckets(&agg, "place"),
+        years: buckets(&agg, "year"),
+        size_bytes: store.size_on_disk(),
+        schema_version: store.schema.version,
+        extractor_version: store.commit_info()?.map(|i| i.extractor_version),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn surname_and_full_name_resolve_to_the_same_values() {
+        let values = v(&["John Kerry", "Kerry", "Sergey Lavrov", "Mark Toner"]);
+        let mut a = resolve_speaker(&values, "Kerry");
+        let mut b = resolve_speaker(&values, "John Kerry");
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+        assert_eq!(a, v(&["John Kerry", "Kerry"]));
+        assert_eq!(resolve_speaker(&values, "Secretary Kerry"), v(&["John Kerry", "Kerry"]));
+    }
+
+    #[test]
+    fn ambiguous_surname_does_not_merge() {
+        let values = v(&["John Kerry", "Teresa Heinz Kerry", "Kerry"]);
+        assert_eq!(resolve_speaker(&values, "John Kerry"), v(&["John Kerry"]));
+        assert!(surname_map(&values).is_empty());
+    }
+}

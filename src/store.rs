@@ -1,0 +1,202 @@
+//! Where an index lives and how it is opened: never created over a folder that is not one,
+//! refused when written by another schema version, locked against a second writer, and synced
+//! to disk after every commit.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::error::LockError;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
+
+use crate::error::{Error, Result};
+use crate::extract::EXTRACTOR_VERSION;
+use crate::schema::{text_analyzer, Fields, IndexSchema, TEXT_TOKENIZER};
+
+/// What every commit carries in its payload.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub schema_version: u32,
+    pub extractor_version: u32,
+    pub morgue_version: String,
+}
+
+impl CommitInfo {
+    pub fn current(schema_version: u32) -> Self {
+        CommitInfo {
+            schema_version,
+            extractor_version: EXTRACTOR_VERSION,
+            morgue_version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+}
+
+/// An open morgue index.
+pub struct Store {
+    pub dir: PathBuf,
+    pub index: Index,
+    pub fields: Fields,
+    pub schema: IndexSchema,
+}
+
+/// The index folder to use: `--index`, else `$MORGUE_INDEX` (read by the CLI), else a per-user
+/// data folder (`~/.local/share/morgue/index` on Linux).
+pub fn default_index_dir() -> PathBuf {
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("morgue").join("index")
+}
+
+fn is_index_dir(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+fn is_empty_dir(dir: &Path) -> Result<bool> {
+    let mut entries =
+        std::fs::read_dir(dir).map_err(|e| Error::io(format!("reading {}", dir.display()), e))?;
+    Ok(entries.next().is_none())
+}
+
+impl Store {
+    /// Open an existing index; an error if there is none.
+    pub fn open(dir: &Path) -> Result<Store> {
+        if !is_index_dir(dir) {
+            if dir.is_dir() && !is_empty_dir(dir)? {
+                return Err(Error::NotAnIndex(dir.to_path_buf()));
+            }
+            return Err(Error::NoIndex(dir.to_path_buf()));
+        }
+        let index = Index::open_in_dir(dir)?;
+        Self::from_index(dir, index)
+    }
+
+    /// Open the index in `dir`, or create one if `dir` is missing or empty. A non-empty folder
+    /// that is not an index is never written over.
+    pub fn open_or_create(dir: &Path) -> Result<Store> {
+        if is_index_dir(dir) {
+            return Self::open(dir);
+        }
+        if dir.exists() {
+            if !dir.is_dir() || !is_empty_dir(dir)? {
+                return Err(Error::NotAnIndex(dir.to_path_buf()));
+            }
+        } else {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        }
+        let schema = IndexSchema::builtin()?;
+        let index = Index::create_in_dir(dir, schema.schema.clone())?;
+        Self::from_index(dir, index)
+    }
+
+    fn from_index(dir: &Path, index: Index) -> Result<Store> {
+        let schema = IndexSchema::builtin()?;
+        if let Some(info) = read_commit_info(&index)? {
+            if info.schema_version != schema.version {
+                return Err(Error::SchemaVersion {
+                    path: dir.to_path_buf(),
+                    found: info.schema_version.to_string(),
+                    expected: schema.version,
+                });
+            }
+        }
+        let fields = Fields::resolve(&index.schema()).map_err(|_| Error::SchemaVersion {
+            path: dir.to_path_buf(),
+            found: "unknown".to_string(),
+            expected: schema.version,
+        })?;
+        index.tokenizers().register(TEXT_TOKENIZER, text_analyzer());
+        Ok(Store { dir: dir.to_path_buf(), index, fields, schema })
+    }
+
+    /// The payload of the last commit, if any commit carried one.
+    pub fn commit_info(&self) -> Result<Option<CommitInfo>> {
+        read_commit_info(&self.index)
+    }
+
+    /// A reader that sees the last commit (reloaded by hand, so results are deterministic).
+    pub fn reader(&self) -> Result<IndexReader> {
+        Ok(self.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?)
+    }
+
+    /// The one writer; a clear error if another process holds the lock.
+    pub fn writer(&self, memory_budget: usize) -> Result<IndexWriter> {
+        self.index.writer(memory_budget).map_err(|e| match e {
+            TantivyError::LockFailure(LockError::LockBusy, _) => Error::Locked(self.dir.clone()),
+            other => Error::from(other),
+        })
+    }
+
+    /// Commit with the version payload, then fsync the folder so the rename of `meta.json`
+    /// survives a power cut.
+    pub fn commit(&self, writer: &mut IndexWriter) -> Result<u64> {
+        let info = CommitInfo::current(self.schema.version);
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&serde_json::to_string(&info)?);
+        let opstamp = prepared.commit()?;
+        sync_dir(&self.dir)?;
+        Ok(opstamp)
+    }
+
+    /// Size of the index folder on disk, in bytes.
+    pub fn size_on_disk(&self) -> u64 {
+        std::fs::read_dir(&self.dir)
+            .map(|rd| rd.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum())
+            .unwrap_or(0)
+    }
+}
+
+fn read_commit_info(index: &Index) -> Result<Option<CommitInfo>> {
+    let metas = index.load_metas()?;
+    Ok(metas.payload.as_deref().and_then(|p| serde_json::from_str(p).ok()))
+}
+
+/// fsync a folder (its entries, such as a renamed `meta.json`).
+pub fn sync_dir(dir: &Path) -> Result<()> {
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io(format!("syncing {}", dir.display()), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn never_creates_over_a_non_empty_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+        assert!(matches!(Store::open_or_create(dir.path()), Err(Error::NotAnIndex(_))));
+        assert!(dir.path().join("notes.txt").exists());
+    }
+
+    #[test]
+    fn creates_in_missing_folder_and_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("idx");
+        let store = Store::open_or_create(&path).unwrap();
+        let mut w = store.writer(20_000_000).unwrap();
+        store.commit(&mut w).unwrap();
+        drop(w);
+        let again = Store::open(&path).unwrap();
+        assert_eq!(again.commit_info().unwrap().unwrap().schema_version, 1);
+    }
+
+    #[test]
+    fn second_writer_is_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_or_create(dir.path()).unwrap();
+        let _w = store.writer(20_000_000).unwrap();
+        assert!(matches!(store.writer(20_000_000), Err(Error::Locked(_))));
+    }
+
+    #[test]
+    fn other_schema_version_says_how_to_rebuild() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_or_create(dir.path()).unwrap();
+        let mut w = store.writer(20_000_000).unwrap();
+        let mut p = w.prepare_commit().unwrap();
+        p.set_payload(r#"{"schema_version":999,"extractor_version":1,"morgue_version":"x"}"#);
+        p.commit().unwrap();
+        drop(w);
+        let err = Store::open(dir.path()).err().unwrap();
+        assert!(err.to_string().contains("--rebuild"), "{err}");
+    }
+}
