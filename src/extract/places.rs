@@ -381,18 +381,8 @@ pub const INSTITUTION_WORDS: &[&str] = &[
 
 /// Words before a one-word place that is also a personal name which make it a place
 /// ("a plant in Tyler"): locative prepositions.
-pub const LOCATIVES: &[&str] = &[
-    "in",
-    "at",
-    "near",
-    "outside",
-    "around",
-    "across",
-    "throughout",
-    "In",
-    "At",
-    "Near",
-];
+pub const LOCATIVES: &[&str] =
+    &["in", "at", "near", "outside", "around", "across", "throughout", "In", "At", "Near"];
 
 /// Lowercase nouns after a one-word place that is also a personal name which make it a place
 /// ("a Tyler man", "Tyler police").
@@ -520,9 +510,7 @@ impl Gazetteer {
         let mut add = |pattern: String, entry: u32, trust: Trust, forms: &mut Vec<Form>| {
             let i = *index.entry(pattern.clone()).or_insert_with(|| {
                 patterns.push(pattern);
-                forms.push(Form {
-                    candidates: Vec::new(),
-                });
+                forms.push(Form { candidates: Vec::new() });
                 forms.len() - 1
             });
             if !forms[i].candidates.iter().any(|&(e, _)| e == entry) {
@@ -570,9 +558,7 @@ impl Gazetteer {
         for form in &mut forms {
             form.candidates.sort_by(|a, b| {
                 let (ea, eb) = (&entries[a.0 as usize], &entries[b.0 as usize]);
-                preference(ea)
-                    .cmp(&preference(eb))
-                    .then(eb.population.cmp(&ea.population))
+                preference(ea).cmp(&preference(eb)).then(eb.population.cmp(&ea.population))
             });
         }
         let mut by_lower = HashMap::new();
@@ -589,10 +575,7 @@ impl Gazetteer {
         let mut containers: HashMap<String, Vec<u32>> = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
             if matches!(e.kind, PlaceKind::Country | PlaceKind::State) {
-                containers
-                    .entry(e.name.to_lowercase())
-                    .or_default()
-                    .push(i as u32);
+                containers.entry(e.name.to_lowercase()).or_default().push(i as u32);
             }
         }
         let automaton = AhoCorasickBuilder::new()
@@ -602,13 +585,7 @@ impl Gazetteer {
             // The patterns are a few tens of thousands of short strings, far below the
             // automaton's limits; should that ever change, the gazetteer finds nothing.
             .ok();
-        Gazetteer {
-            entries,
-            forms,
-            automaton,
-            by_lower,
-            containers,
-        }
+        Gazetteer { entries, forms, automaton, by_lower, containers }
     }
 
     /// Every place mentioned in `text`, in order; mentions overlapping a span of `exclude`
@@ -671,10 +648,8 @@ impl Gazetteer {
     pub fn canonical(&self, name: &str) -> Option<&str> {
         let name = name.trim();
         let key = name.to_lowercase();
-        let form = self
-            .by_lower
-            .get(&key)
-            .or_else(|| self.by_lower.get(&key.replace("  ", " ")))?;
+        let form =
+            self.by_lower.get(&key).or_else(|| self.by_lower.get(&key.replace("  ", " ")))?;
         let &(entry, _) = self.forms[*form].candidates.first()?;
         Some(self.entries[entry as usize].name.as_str())
     }
@@ -735,11 +710,7 @@ impl Gazetteer {
                 && self.form_ending_at(text, s).is_none()
             {
                 // After a title the word is a surname everywhere in the text ("Sen. Kent").
-                return if TITLES.contains(&prev) {
-                    Verdict::Surname
-                } else {
-                    Verdict::NotPlace
-                };
+                return if TITLES.contains(&prev) { Verdict::Surname } else { Verdict::NotPlace };
             }
         }
         // "University of Texas", "Bank of America".
@@ -794,31 +765,22 @@ impl Gazetteer {
 
     /// The form whose match starts exactly at `at`, if any.
     fn form_at(&self, text: &str, at: usize) -> Option<usize> {
-        let m = self.automaton.as_ref()?.find(
-            Input::new(text)
-                .span(at..text.len())
-                .anchored(Anchored::Yes),
-        );
-        m.filter(|m| on_word_boundaries(text, m.start(), m.end()))
-            .map(|m| m.pattern().as_usize())
+        let m = self
+            .automaton
+            .as_ref()?
+            .find(Input::new(text).span(at..text.len()).anchored(Anchored::Yes));
+        m.filter(|m| on_word_boundaries(text, m.start(), m.end())).map(|m| m.pattern().as_usize())
     }
 
     /// Whether the word right before `s` (after one space) ends a gazetteer form ("Kansas City").
     fn form_ending_at(&self, text: &str, s: usize) -> Option<usize> {
         let before = text[..s].trim_end();
-        let word_start = before
-            .rfind(|c: char| c.is_whitespace())
-            .map_or(0, |i| i + 1);
+        let word_start = before.rfind(|c: char| c.is_whitespace()).map_or(0, |i| i + 1);
         let word = before[word_start..].trim_end_matches([',', ';', ':']);
         self.by_lower
             .get(&word.to_lowercase())
             .copied()
-            .filter(|&f| {
-                self.forms[f]
-                    .candidates
-                    .iter()
-                    .any(|&(_, t)| t == Trust::Name)
-            })
+            .filter(|&f| self.forms[f].candidates.iter().any(|&(_, t)| t == Trust::Name))
     }
 
     /// Picks one place for each mention: a following state or country first ("Paris, Texas"),
@@ -912,11 +874,7 @@ impl Gazetteer {
 /// The canonical names in `places`, in order of first mention, without duplicates.
 pub fn distinct(places: &[Place]) -> Vec<String> {
     let mut seen = HashSet::new();
-    places
-        .iter()
-        .filter(|p| seen.insert(p.name.as_str()))
-        .map(|p| p.name.clone())
-        .collect()
+    places.iter().filter(|p| seen.insert(p.name.as_str())).map(|p| p.name.clone()).collect()
 }
 
 enum Verdict {
@@ -946,11 +904,8 @@ fn better_form(entries: &[Entry], a: &Form, b: &Form) -> bool {
             Trust::Demonym => 3,
         })
     };
-    let pref = |f: &Form| {
-        f.candidates
-            .first()
-            .map_or(99, |&(e, _)| preference(&entries[e as usize]))
-    };
+    let pref =
+        |f: &Form| f.candidates.first().map_or(99, |&(e, _)| preference(&entries[e as usize]));
     (trust_rank(a), pref(a)) <= (trust_rank(b), pref(b))
 }
 
@@ -977,10 +932,7 @@ fn on_word_boundaries(text: &str, s: usize, e: usize) -> bool {
 }
 
 fn next_char(text: &str, at: usize) -> usize {
-    text[at..]
-        .chars()
-        .next()
-        .map_or(text.len(), |c| at + c.len_utf8())
+    text[at..].chars().next().map_or(text.len(), |c| at + c.len_utf8())
 }
 
 fn starts_upper(word: &str) -> bool {
@@ -1006,9 +958,7 @@ fn prev_word(text: &str, s: usize) -> Option<&str> {
     let before = text[..s].strip_suffix(' ')?;
     let start = before
         .rfind(|c: char| !(c.is_alphanumeric() || c == '.' || c == '\'' || c == '&'))
-        .map_or(0, |i| {
-            i + before[i..].chars().next().map_or(1, char::len_utf8)
-        });
+        .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
     let word = &before[start..];
     (!word.is_empty()).then_some(word)
 }
@@ -1086,72 +1036,32 @@ mod tests {
                 "Rebels shelled Aleppo, the largest city in Syria.",
                 &["Aleppo", "Syria"],
             ),
-            (
-                "short_form_of_country",
-                "The U.S. envoy flew in on Monday.",
-                &["United States"],
-            ),
+            ("short_form_of_country", "The U.S. envoy flew in on Monday.", &["United States"]),
             (
                 "ap_state_abbreviation",
                 "He grew up in Fresno, Calif., and moved away.",
                 &["Fresno", "California"],
             ),
-            (
-                "lowercase_word_is_no_place",
-                "We ate turkey and it was nice reading.",
-                &[],
-            ),
+            ("lowercase_word_is_no_place", "We ate turkey and it was nice reading.", &[]),
             ("person_name_is_no_place", "Paris Hilton arrived late.", &[]),
-            (
-                "newspaper_is_no_place",
-                "The Washington Post reported the vote.",
-                &[],
-            ),
-            (
-                "university_is_no_place",
-                "She teaches at the University of Texas now.",
-                &[],
-            ),
-            (
-                "given_name_country",
-                "The golfer Jordan Spieth won again.",
-                &[],
-            ),
+            ("newspaper_is_no_place", "The Washington Post reported the vote.", &[]),
+            ("university_is_no_place", "She teaches at the University of Texas now.", &[]),
+            ("given_name_country", "The golfer Jordan Spieth won again.", &[]),
             (
                 "country_before_capitalised_word",
                 "He met U.S. Ambassador Smith.",
                 &["United States"],
             ),
-            (
-                "common_word_city_at_sentence_start",
-                "Reading the report took an hour.",
-                &[],
-            ),
-            (
-                "common_word_city_mid_sentence",
-                "The train left for Nice at noon.",
-                &["Nice"],
-            ),
-            (
-                "dateline_in_capitals",
-                "BOSTON -- The mayor spoke.",
-                &["Boston"],
-            ),
-            (
-                "headline_capitals_are_no_dateline",
-                "BOSTON MAYOR SPEAKS to the council.",
-                &[],
-            ),
+            ("common_word_city_at_sentence_start", "Reading the report took an hour.", &[]),
+            ("common_word_city_mid_sentence", "The train left for Nice at noon.", &["Nice"]),
+            ("dateline_in_capitals", "BOSTON -- The mayor spoke.", &["Boston"]),
+            ("headline_capitals_are_no_dateline", "BOSTON MAYOR SPEAKS to the council.", &[]),
             (
                 "region_and_continent",
                 "Oil from the Middle East reaches Europe.",
                 &["Middle East", "Europe"],
             ),
-            (
-                "month_is_no_place",
-                "The talks resume in March in Geneva.",
-                &["Geneva"],
-            ),
+            ("month_is_no_place", "The talks resume in March in Geneva.", &["Geneva"]),
             ("demonym_off_by_default", "Syrian troops moved north.", &[]),
             ("mr_before_name", "A speech by Mr. Kent followed.", &[]),
             (
@@ -1161,21 +1071,9 @@ mod tests {
             ),
             ("said_after_city_name", "\"We will see,\" Tyler said.", &[]),
             ("possessive_place", "Texas's budget grew.", &["Texas"]),
-            (
-                "party_and_hometown",
-                "Sen. Ray Stone, D-Columbus, voted no.",
-                &["Columbus"],
-            ),
-            (
-                "dateline_with_colon",
-                "BEIRUT: The talks ended.",
-                &["Beirut"],
-            ),
-            (
-                "public_body_keeps_place",
-                "Gainesville Police closed the road.",
-                &["Gainesville"],
-            ),
+            ("party_and_hometown", "Sen. Ray Stone, D-Columbus, voted no.", &["Columbus"]),
+            ("dateline_with_colon", "BEIRUT: The talks ended.", &["Beirut"]),
+            ("public_body_keeps_place", "Gainesville Police closed the road.", &["Gainesville"]),
             (
                 "personal_name_town_with_resident_noun",
                 "A Marshall man was arrested.",
@@ -1186,11 +1084,7 @@ mod tests {
                 "He lives in Marshall, Minn., now.",
                 &["Marshall", "Minnesota"],
             ),
-            (
-                "personal_name_alone_is_no_place",
-                "Marshall scored twice.",
-                &[],
-            ),
+            ("personal_name_alone_is_no_place", "Marshall scored twice.", &[]),
         ];
         for (label, text, want) in cases {
             let got = names(text);
@@ -1203,12 +1097,7 @@ mod tests {
     fn resolves_ambiguous_names() {
         let g = Gazetteer::global();
         let cases: &[(&str, &str, &str, &str)] = &[
-            (
-                "paris_defaults_to_france",
-                "She moved to Paris last year.",
-                "Paris",
-                "France",
-            ),
+            ("paris_defaults_to_france", "She moved to Paris last year.", "Paris", "France"),
             (
                 "paris_texas_by_state",
                 "She moved to Paris, Texas, last year.",
@@ -1230,9 +1119,7 @@ mod tests {
         ];
         for (label, text, name, country) in cases {
             let found = g.find(text, &[]);
-            let first = found
-                .first()
-                .unwrap_or_else(|| panic!("case {label}: nothing found"));
+            let first = found.first().unwrap_or_else(|| panic!("case {label}: nothing found"));
             assert_eq!(first.name, *name, "case {label}");
             assert_eq!(first.country.as_deref(), Some(*country), "case {label}");
         }
@@ -1266,9 +1153,6 @@ mod tests {
     #[test]
     fn distinct_keeps_first_mention_order() {
         let found = Gazetteer::global().find("Paris, then Rome, then Paris again.", &[]);
-        assert_eq!(
-            distinct(&found),
-            vec!["Paris".to_string(), "Rome".to_string()]
-        );
+        assert_eq!(distinct(&found), vec!["Paris".to_string(), "Rome".to_string()]);
     }
 }
