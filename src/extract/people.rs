@@ -1,0 +1,793 @@
+//! People named in an article body: capitalised name sequences, the roles and honorifics written
+//! before them ("Secretary of State John Kerry", "Mr. Kerry"), and the short forms that point back
+//! to the fullest form ("Kerry" → "John Kerry").
+//!
+//! The rules are data in `rules/`: given names, honorifics, role words, and the stop lists of
+//! words that are never part of a person's name (function words, days and months, organisation
+//! words, places, nationalities). The work is linear in the body: a name is at most
+//! [`MAX_NAME_TOKENS`] words of at most [`MAX_TOKEN_BYTES`] bytes each.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+/// One person named in an article.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Person {
+    /// Canonical name: the fullest form written in the article ("John Kerry").
+    pub name: String,
+    /// Other forms seen for the same person ("Kerry", "Mr. Kerry", "Secretary Kerry").
+    pub aliases: Vec<String>,
+    /// The first role written before one of the mentions, as written ("Secretary of State").
+    pub role: Option<String>,
+    /// Byte spans of every mention of the name in the body (honorifics and roles excluded).
+    pub mentions: Vec<(usize, usize)>,
+}
+
+/// The people of an article, with every mention in body order (what quote attribution needs).
+#[derive(Debug, Clone, Default)]
+pub struct Cast {
+    /// The people, in order of first mention.
+    pub people: Vec<Person>,
+    /// The gender a pronoun must have to stand for each person (same index as `people`).
+    pub genders: Vec<Option<Gender>>,
+    /// Every mention, sorted by start.
+    pub mentions: Vec<Mention>,
+}
+
+/// One mention of a person in the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mention {
+    /// Byte span of the name in the body.
+    pub start: usize,
+    pub end: usize,
+    /// Index into [`Cast::people`].
+    pub person: usize,
+}
+
+/// Grammatical gender, as far as honorifics and given names tell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gender {
+    Male,
+    Female,
+}
+
+/// A word of the body, as a byte span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Longest name kept, in words (a longer capitalised run is a heading, not a name).
+pub const MAX_NAME_TOKENS: usize = 4;
+/// Longest word that can be part of a name, in bytes.
+pub const MAX_TOKEN_BYTES: usize = 40;
+/// Longest capitalised run looked at, in words.
+const MAX_RUN_TOKENS: usize = 10;
+/// Longest role looked at before a name, in words.
+const MAX_ROLE_TOKENS: usize = 7;
+
+/// Extracts the people named in `body`, in order of first mention.
+pub fn extract_people(body: &str) -> Vec<Person> {
+    find_cast(body, &tokenize(body)).people
+}
+
+/// Word lists from `rules/`.
+struct Lexicon {
+    honorifics: HashMap<String, Option<Gender>>,
+    role_heads: HashSet<String>,
+    role_mods: HashSet<String>,
+    given: HashMap<String, Option<Gender>>,
+    function: HashSet<String>,
+    calendar: HashSet<String>,
+    organisations: HashSet<String>,
+    places: HashSet<String>,
+    nationalities: HashSet<String>,
+}
+
+/// Lowercase particles that may sit inside a name ("Charles de Gaulle", "Ludwig van Beethoven").
+const PARTICLES: &[&str] = &[
+    "de", "van", "von", "bin", "al", "da", "del", "della", "di", "du", "der", "den", "la", "le",
+    "ter", "dos", "das", "el",
+];
+
+/// Endings of ordinary words that open a sentence ("Endless", "Obviously") and are no name.
+const COMMON_ENDINGS: &[&str] = &[
+    "ly", "ing", "less", "ness", "ment", "ful", "ous", "ive", "tion", "sion", "ism", "ists", "ed",
+];
+
+/// Prepositions: a name right after one of these is not the subject of a clause.
+pub(crate) const PREPOSITIONS: &[&str] = &[
+    "with", "to", "about", "for", "against", "from", "by", "at", "on", "of", "than", "like",
+    "after", "before", "between", "toward", "towards", "into", "over", "under", "among", "unlike",
+    "versus", "vs.", "and", "or", "in",
+];
+
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter(|l| !l.trim_start().starts_with('#')).flat_map(str::split_whitespace)
+}
+
+fn gender_code(code: &str) -> Option<Gender> {
+    match code {
+        "m" => Some(Gender::Male),
+        "f" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+/// Parses lines of "WORD CODE" (honorifics) or "CODE WORD WORD ..." (given names).
+fn gendered(text: &str, code_first: bool) -> HashMap<String, Option<Gender>> {
+    let mut map = HashMap::new();
+    for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+        let mut parts = line.split_whitespace();
+        if code_first {
+            let Some(code) = parts.next() else { continue };
+            for name in parts {
+                map.insert(name.to_lowercase(), gender_code(code));
+            }
+        } else if let (Some(word), Some(code)) = (parts.next(), parts.next()) {
+            map.insert(word.to_lowercase(), gender_code(code));
+        }
+    }
+    map
+}
+
+static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    let set = |text: &str| words(text).map(str::to_lowercase).collect::<HashSet<_>>();
+    let mut role_heads = HashSet::new();
+    let mut role_mods = HashSet::new();
+    for line in
+        include_str!("rules/role-words.txt").lines().filter(|l| !l.trim_start().starts_with('#'))
+    {
+        match line.split_once(' ') {
+            Some(("head", w)) => role_heads.insert(w.trim().to_lowercase()),
+            Some(("mod", w)) => role_mods.insert(w.trim().to_lowercase()),
+            _ => false,
+        };
+    }
+    Lexicon {
+        honorifics: gendered(include_str!("rules/honorifics.txt"), false),
+        role_heads,
+        role_mods,
+        given: gendered(include_str!("rules/given-names.txt"), true),
+        function: set(include_str!("rules/function-words.txt")),
+        calendar: set(include_str!("rules/calendar.txt")),
+        organisations: set(include_str!("rules/organisation-words.txt")),
+        places: set(include_str!("rules/place-names.txt")),
+        nationalities: set(include_str!("rules/nationalities.txt")),
+    }
+});
+
+/// True for the apostrophes that join the parts of a word ("O'Malley", "Trump’s").
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’')
+}
+
+/// Splits `body` into words. A word is a run of letters and digits, joined across an apostrophe,
+/// hyphen or period that has a letter or digit on both sides; a final period is kept after an
+/// initial ("J."), an abbreviation with inner periods ("U.S.") or an honorific ("Mr.").
+pub fn tokenize(body: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut chars = body.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !c.is_alphanumeric() {
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        let mut inner_period = false;
+        while let Some(&(i, d)) = chars.peek() {
+            if d.is_alphanumeric() {
+                end = i + d.len_utf8();
+                chars.next();
+                continue;
+            }
+            let joins = is_apostrophe(d) || d == '-' || d == '.';
+            let next_is_word =
+                body[i + d.len_utf8()..].chars().next().is_some_and(char::is_alphanumeric);
+            if joins && next_is_word {
+                inner_period |= d == '.';
+                chars.next();
+                continue;
+            }
+            break;
+        }
+        if body[end..].starts_with('.') {
+            let word = &body[start..end];
+            let single_letter = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+            let with_period = format!("{}.", word.to_lowercase());
+            if single_letter
+                || inner_period
+                || LEXICON.honorifics.contains_key(&with_period)
+                || matches!(with_period.as_str(), "jr." | "sr." | "st." | "vs.")
+            {
+                end += 1;
+                chars.next();
+            }
+        }
+        tokens.push(Token { start, end });
+    }
+    tokens
+}
+
+/// The part of a word that can be a name: without a possessive "'s" or trailing apostrophe.
+pub(crate) fn name_end(body: &str, tok: Token) -> usize {
+    let word = &body[tok.start..tok.end];
+    for suffix in ["'s", "’s", "'S", "’S"] {
+        if word.len() > suffix.len() && word.ends_with(suffix) {
+            return tok.end - suffix.len();
+        }
+    }
+    tok.end
+}
+
+/// True when token `i` opens a sentence, a quotation or a paragraph.
+pub(crate) fn sentence_initial(body: &str, tokens: &[Token], i: usize) -> bool {
+    if i == 0 {
+        return true;
+    }
+    let prev = tokens[i - 1];
+    let gap = &body[prev.end..tokens[i].start];
+    if gap.contains(['.', '!', '?', ':', ';', '\n', '“', '"', '«', '„', '(', '[', '—']) {
+        return true;
+    }
+    // "Mr." keeps its period inside the token; "U.S." at the end of a sentence is rare enough.
+    let prev_word = &body[prev.start..prev.end];
+    prev_word.ends_with('.')
+        && prev_word.chars().count() > 2
+        && !LEXICON.honorifics.contains_key(&prev_word.to_lowercase())
+        && !prev_word[..prev_word.len() - 1].contains('.')
+}
+
+/// True when tokens `i - 1` and `i` are separated by spaces only (they can share a name).
+fn adjacent(body: &str, tokens: &[Token], i: usize) -> bool {
+    i > 0 && {
+        let gap = &body[tokens[i - 1].end..tokens[i].start];
+        !gap.is_empty() && gap.len() <= 3 && gap.chars().all(|c| c == ' ' || c == '\u{a0}')
+    }
+}
+
+/// What a word can be in a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Honorific(Option<Gender>),
+    Role,
+    Particle,
+    Name,
+    Organisation,
+    Other,
+}
+
+fn lower(word: &str) -> String {
+    word.to_lowercase()
+}
+
+fn starts_upper(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Per-article facts that decide whether a sentence-initial word is a name.
+struct Seen {
+    /// Words written in lowercase somewhere in the body.
+    lowercase: HashSet<String>,
+    /// Capitalised words seen somewhere other than at the start of a sentence.
+    capitalised_inside: HashSet<String>,
+}
+
+fn classify(word: &str, initial: bool, seen: &Seen) -> Class {
+    let lex = &*LEXICON;
+    if word.len() > MAX_TOKEN_BYTES || !word.chars().any(char::is_alphabetic) {
+        return Class::Other;
+    }
+    let key = lower(word);
+    if !starts_upper(word) {
+        return if PARTICLES.contains(&key.as_str()) { Class::Particle } else { Class::Other };
+    }
+    if let Some(g) = lex.honorifics.get(&key) {
+        return Class::Honorific(*g);
+    }
+    if lex.function.contains(&key) || lex.calendar.contains(&key) {
+        return Class::Other;
+    }
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    if letters >= 2 && !word.chars().any(char::is_lowercase) {
+        return Class::Other; // an acronym such as "FBI" or a word in a heading written in capitals
+    }
+    if lex.given.contains_key(&key) {
+        return Class::Name;
+    }
+    // "Won't", "Fox-style": contractions and compounds with a lowercase part are no names.
+    let contraction =
+        ["n't", "n’t", "'ll", "’ll", "'re", "’re", "'ve", "’ve"].iter().any(|s| key.ends_with(s));
+    let lowercase_part =
+        word.split('-').skip(1).any(|part| part.chars().next().is_some_and(char::is_lowercase));
+    if contraction || lowercase_part {
+        return Class::Other;
+    }
+    if lex.role_heads.contains(&key) || lex.role_mods.contains(&key) {
+        return Class::Role;
+    }
+    if lex.organisations.contains(&key) {
+        return Class::Organisation;
+    }
+    if lex.places.contains(&key) || lex.nationalities.contains(&key) {
+        return Class::Other;
+    }
+    if initial
+        && (seen.lowercase.contains(&key)
+            || (key.len() > 5 && COMMON_ENDINGS.iter().any(|e| key.ends_with(e))))
+    {
+        return Class::Other;
+    }
+    Class::Name
+}
+
+/// A name found in the text before aliases are resolved.
+#[derive(Debug, Clone)]
+struct Candidate {
+    start: usize,
+    end: usize,
+    /// Lowercased words of the name.
+    words: Vec<String>,
+    /// The name as written, with single spaces.
+    text: String,
+    /// The honorific or title word written directly before the name, with the name ("Mr. Kerry").
+    titled: Option<String>,
+    gender: Option<Gender>,
+    role: Option<String>,
+    /// A single word counts as a person only with evidence (title, role, verb of saying).
+    evidence: bool,
+}
+
+/// True when the word at token `i` is a verb of saying.
+fn is_speech_at(body: &str, tokens: &[Token], i: usize) -> bool {
+    tokens.get(i).is_some_and(|t| super::quotes::is_speech_verb(&body[t.start..t.end]))
+}
+
+/// True when the name in tokens `s..=e` is the subject or object of a verb of saying.
+fn next_to_speech(body: &str, tokens: &[Token], s: usize, e: usize) -> bool {
+    let after = e + 1;
+    if after < tokens.len() && adjacent(body, tokens, after) {
+        if is_speech_at(body, tokens, after) {
+            return true;
+        }
+        let adverb = &body[tokens[after].start..tokens[after].end];
+        if adverb.ends_with("ly")
+            && after + 1 < tokens.len()
+            && adjacent(body, tokens, after + 1)
+            && is_speech_at(body, tokens, after + 1)
+        {
+            return true;
+        }
+    }
+    if s > 0 && adjacent(body, tokens, s) && is_speech_at(body, tokens, s - 1) {
+        return true;
+    }
+    s > 1
+        && adjacent(body, tokens, s)
+        && body[tokens[s - 1].start..tokens[s - 1].end].eq_ignore_ascii_case("to")
+        && body[tokens[s - 2].start..tokens[s - 2].end].eq_ignore_ascii_case("according")
+}
+
+/// The role written before the name that starts at token `s`, as written.
+fn role_before(body: &str, tokens: &[Token], s: usize) -> Option<String> {
+    let lex = &*LEXICON;
+    let mut first = s;
+    let mut j = s;
+    while j > 0 && s - j < MAX_ROLE_TOKENS {
+        if !adjacent(body, tokens, j) || sentence_initial(body, tokens, j) {
+            break;
+        }
+        let word = &body[tokens[j - 1].start..tokens[j - 1].end];
+        let key = lower(word);
+        let roleish = lex.role_heads.contains(&key)
+            || lex.role_mods.contains(&key)
+            || (starts_upper(word) && !lex.function.contains(&key));
+        if !roleish {
+            break;
+        }
+        j -= 1;
+        first = j;
+    }
+    // Connectives cannot open a role.
+    while first < s {
+        let key = lower(&body[tokens[first].start..tokens[first].end]);
+        if matches!(key.as_str(), "of" | "and" | "for" | "on") {
+            first += 1;
+        } else {
+            break;
+        }
+    }
+    let has_head = (first..s).any(|k| {
+        let key = lower(&body[tokens[k].start..tokens[k].end]);
+        lex.role_heads.contains(&key)
+    });
+    if first == s || !has_head {
+        return None;
+    }
+    let text = &body[tokens[first].start..name_end(body, tokens[s - 1])];
+    Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Finds the name candidates of the body, in order.
+fn candidates(body: &str, tokens: &[Token]) -> Vec<Candidate> {
+    let initial: Vec<bool> = (0..tokens.len()).map(|i| sentence_initial(body, tokens, i)).collect();
+    let mut seen = Seen { lowercase: HashSet::new(), capitalised_inside: HashSet::new() };
+    for (i, t) in tokens.iter().enumerate() {
+        let word = &body[t.start..name_end(body, *t)];
+        if word.len() > MAX_TOKEN_BYTES {
+            continue;
+        }
+        if !starts_upper(word) {
+            seen.lowercase.insert(lower(word));
+        } else if !initial[i] {
+            seen.capitalised_inside.insert(lower(word));
+        }
+    }
+    let classes: Vec<Class> = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| classify(&body[t.start..name_end(body, *t)], initial[i], &seen))
+        .collect();
+
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        // A run: adjacent capitalised words (and particles between them).
+        let word = &body[tokens[i].start..tokens[i].end];
+        if !starts_upper(word) {
+            i += 1;
+            continue;
+        }
+        let run_start = i;
+        let mut run_end = i + 1;
+        while run_end < tokens.len()
+            && adjacent(body, tokens, run_end)
+            && !initial[run_end]
+            && (starts_upper(&body[tokens[run_end].start..tokens[run_end].end])
+                || classes[run_end] == Class::Particle)
+            // a possessive closes a name: "Trump's Clinton attacks"
+            && name_end(body, tokens[run_end - 1]) == tokens[run_end - 1].end
+        {
+            run_end += 1;
+        }
+        i = run_end;
+        if run_end - run_start > MAX_RUN_TOKENS {
+            continue;
+        }
+        let mut k = run_start;
+        while k < run_end {
+            if classes[k] != Class::Name {
+                k += 1;
+                continue;
+            }
+            let mut e = k;
+            while e + 1 < run_end
+                && (classes[e + 1] == Class::Name
+                    || (classes[e + 1] == Class::Particle
+                        && e + 2 < run_end
+                        && classes[e + 2] == Class::Name))
+            {
+                e += 1;
+            }
+            let mut s = k;
+            k = e + 1;
+            let followed_by_org = e + 1 < run_end && classes[e + 1] == Class::Organisation;
+            if followed_by_org || e + 1 - s > MAX_NAME_TOKENS {
+                continue;
+            }
+            // "Endless Sergey Lavrov": a sentence-initial word opens a longer name only when it is
+            // a given name or is written capitalised elsewhere.
+            if e > s && initial[s] {
+                let key = lower(&body[tokens[s].start..tokens[s].end]);
+                if !LEXICON.given.contains_key(&key) && !seen.capitalised_inside.contains(&key) {
+                    s += 1;
+                }
+            }
+            out.push(candidate(body, tokens, &classes, run_start, s, e));
+        }
+    }
+    out
+}
+
+fn candidate(
+    body: &str,
+    tokens: &[Token],
+    classes: &[Class],
+    run_start: usize,
+    s: usize,
+    e: usize,
+) -> Candidate {
+    let start = tokens[s].start;
+    let end = name_end(body, tokens[e]);
+    let text = body[start..end].split_whitespace().collect::<Vec<_>>().join(" ");
+    let words: Vec<String> = (s..=e)
+        .filter(|&k| classes[k] == Class::Name)
+        .map(|k| lower(&body[tokens[k].start..name_end(body, tokens[k])]))
+        .collect();
+    let mut gender = LEXICON.given.get(&words[0]).copied().flatten();
+    let mut titled = None;
+    let mut evidence = e > s;
+    if s > run_start {
+        match classes[s - 1] {
+            Class::Honorific(g) => {
+                gender = g.or(gender);
+                evidence = true;
+                titled =
+                    Some(format!("{} {}", &body[tokens[s - 1].start..tokens[s - 1].end], text));
+            }
+            Class::Role => {
+                evidence = true;
+                titled =
+                    Some(format!("{} {}", &body[tokens[s - 1].start..tokens[s - 1].end], text));
+            }
+            _ => {}
+        }
+    }
+    let role = role_before(body, tokens, s);
+    evidence |= role.is_some() || next_to_speech(body, tokens, s, e);
+    Candidate { start, end, words, text, titled, gender, role, evidence }
+}
+
+/// A person being built.
+struct Group {
+    /// Lowercased first and last word of the fullest form.
+    first: String,
+    last: String,
+    name: String,
+    name_words: usize,
+    aliases: Vec<String>,
+    role: Option<String>,
+    gender: Option<Gender>,
+    mentions: Vec<(usize, usize)>,
+}
+
+impl Group {
+    fn new(c: &Candidate) -> Group {
+        Group {
+            first: c.words.first().cloned().unwrap_or_default(),
+            last: c.words.last().cloned().unwrap_or_default(),
+            name: c.text.clone(),
+            name_words: c.words.len(),
+            aliases: Vec::new(),
+            role: None,
+            gender: None,
+            mentions: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, c: &Candidate) {
+        if c.words.len() > self.name_words {
+            let old = std::mem::replace(&mut self.name, c.text.clone());
+            self.name_words = c.words.len();
+            self.aliases.push(old);
+        } else if c.text != self.name {
+            self.aliases.push(c.text.clone());
+        }
+        if let Some(t) = &c.titled {
+            self.aliases.push(t.clone());
+        }
+        if self.role.is_none() {
+            self.role.clone_from(&c.role);
+        }
+        if self.gender.is_none() {
+            self.gender = c.gender;
+        }
+        self.mentions.push((c.start, c.end));
+    }
+}
+
+/// Finds the people of `body` and all their mentions; `tokens` is `tokenize(body)`.
+pub fn find_cast(body: &str, tokens: &[Token]) -> Cast {
+    let cands = candidates(body, tokens);
+    let mut groups: Vec<Group> = Vec::new();
+    let mut owner: Vec<Option<usize>> = vec![None; cands.len()];
+    // Full names first: same first and last word is the same person.
+    for (ci, c) in cands.iter().enumerate() {
+        if c.words.len() < 2 {
+            continue;
+        }
+        let (first, last) = (&c.words[0], &c.words[c.words.len() - 1]);
+        let gi = match groups.iter().position(|g| &g.first == first && &g.last == last) {
+            Some(gi) => gi,
+            None => {
+                groups.push(Group::new(c));
+                groups.len() - 1
+            }
+        };
+        owner[ci] = Some(gi);
+    }
+    // Then single words: a surname (or a unique given name) of a full name, else a person of
+    // their own when some mention gives evidence.
+    let evidenced: HashSet<&str> = cands
+        .iter()
+        .filter(|c| c.words.len() == 1 && c.evidence)
+        .map(|c| c.words[0].as_str())
+        .collect();
+    let full_groups = groups.len();
+    let mut full_starts: Vec<Vec<usize>> = vec![Vec::new(); full_groups];
+    for (c, o) in cands.iter().zip(&owner) {
+        if let Some(g) = *o {
+            full_starts[g].push(c.start);
+        }
+    }
+    for (ci, c) in cands.iter().enumerate() {
+        if c.words.len() != 1 {
+            continue;
+        }
+        let word = &c.words[0];
+        let by_last: Vec<usize> = (0..full_groups).filter(|&g| &groups[g].last == word).collect();
+        let chosen = if by_last.is_empty() {
+            let by_first: Vec<usize> =
+                (0..full_groups).filter(|&g| &groups[g].first == word).collect();
+            (by_first.len() == 1).then(|| by_first[0])
+        } else {
+            // The one named most recently before this mention, else the first.
+            let before = |g: usize| {
+                let starts = &full_starts[g];
+                let n = starts.partition_point(|&s| s < c.start);
+                n.checked_sub(1).map(|k| starts[k])
+            };
+            by_last.iter().copied().max_by_key(|&g| before(g)).or(by_last.first().copied())
+        };
+        owner[ci] = match chosen {
+            Some(g) => Some(g),
+            None if evidenced.contains(word.as_str()) => {
+                match groups[full_groups..].iter().position(|g| &g.last == word) {
+                    Some(p) => Some(full_groups + p),
+                    None => {
+                        groups.push(Group::new(c));
+                        Some(groups.len() - 1)
+                    }
+                }
+            }
+            None => None,
+        };
+    }
+    for (ci, c) in cands.iter().enumerate() {
+        if let Some(g) = owner[ci] {
+            groups[g].add(c);
+        }
+    }
+    // Order people by first mention.
+    let mut order: Vec<usize> =
+        (0..groups.len()).filter(|&g| !groups[g].mentions.is_empty()).collect();
+    order.sort_by_key(|&g| groups[g].mentions.first().map(|m| m.0));
+    let mut index = vec![usize::MAX; groups.len()];
+    let mut cast = Cast::default();
+    for (new, &g) in order.iter().enumerate() {
+        index[g] = new;
+        let group = &mut groups[g];
+        let mut aliases: Vec<String> = Vec::new();
+        for a in group.aliases.drain(..) {
+            if a != group.name && !aliases.contains(&a) {
+                aliases.push(a);
+            }
+        }
+        cast.people.push(Person {
+            name: group.name.clone(),
+            aliases,
+            role: group.role.clone(),
+            mentions: group.mentions.clone(),
+        });
+        cast.genders.push(group.gender);
+    }
+    for (ci, c) in cands.iter().enumerate() {
+        if let Some(g) = owner[ci] {
+            cast.mentions.push(Mention { start: c.start, end: c.end, person: index[g] });
+        }
+    }
+    cast.mentions.sort_by_key(|m| m.start);
+    cast
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(body: &str) -> Vec<String> {
+        extract_people(body).into_iter().map(|p| p.name).collect()
+    }
+
+    #[test]
+    fn people_table() {
+        let cases: &[(&str, &str, &[&str])] = &[
+            (
+                "full_name_and_surname_are_one",
+                "Senator Mary Jones spoke on Monday. Later Jones said she was tired.",
+                &["Mary Jones"],
+            ),
+            (
+                "role_is_not_part_of_name",
+                "Secretary of State Paul Brennan met reporters.",
+                &["Paul Brennan"],
+            ),
+            (
+                "organisation_is_not_a_person",
+                "The Acme Foundation gave money to the Fox Business Network.",
+                &[],
+            ),
+            (
+                "sentence_opening_word_dropped",
+                "Endless Viktor Orlov speeches bore everyone.",
+                &["Viktor Orlov"],
+            ),
+            (
+                "days_and_months_are_not_people",
+                "On Monday in January the vote was held in New Hampshire.",
+                &[],
+            ),
+            (
+                "single_word_needs_evidence",
+                "Brixton is a town. Mr. Harlow arrived. Quill said nothing.",
+                &["Harlow", "Quill"],
+            ),
+            (
+                "two_people_same_surname",
+                "Anna Ruiz and Carlos Ruiz disagreed.",
+                &["Anna Ruiz", "Carlos Ruiz"],
+            ),
+            (
+                "possessive_is_stripped",
+                "It was Dana Whitfield’s plan, and Whitfield’s alone.",
+                &["Dana Whitfield"],
+            ),
+        ];
+        for (name, body, want) in cases {
+            assert_eq!(names(body), *want, "case {name}");
+        }
+    }
+
+    /// (name, body, canonical name, role, aliases that must be present).
+    type AliasCase<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, &'a [&'a str]);
+
+    #[test]
+    fn aliases_and_role_table() {
+        let cases: &[AliasCase] = &[
+            (
+                "honorific_alias",
+                "Deputy spokesman Mark Fennel spoke. Mr. Fennel left early.",
+                "Mark Fennel",
+                Some("Deputy spokesman"),
+                &["Mr. Fennel", "Fennel"],
+            ),
+            (
+                "foreign_minister_role",
+                "Russian Foreign Minister Ivan Petrov agreed. Petrov smiled.",
+                "Ivan Petrov",
+                Some("Russian Foreign Minister"),
+                &["Petrov"],
+            ),
+            (
+                "title_word_alias",
+                "Secretary of State John Marsh flew in. Secretary Marsh said little.",
+                "John Marsh",
+                Some("Secretary of State"),
+                &["Marsh", "Secretary Marsh"],
+            ),
+        ];
+        for (name, body, canonical, role, aliases) in cases {
+            let people = extract_people(body);
+            let p = people.iter().find(|p| p.name == *canonical);
+            let p = p.unwrap_or_else(|| panic!("case {name}: {people:?}"));
+            assert_eq!(p.role.as_deref(), *role, "case {name}");
+            for a in *aliases {
+                assert!(p.aliases.iter().any(|x| x == a), "case {name}: {:?}", p.aliases);
+            }
+        }
+    }
+
+    #[test]
+    fn mentions_are_spans_of_the_name() {
+        let body = "Mr. Tom Reed came. Reed left.";
+        let people = extract_people(body);
+        assert_eq!(people.len(), 1);
+        let spans: Vec<&str> = people[0].mentions.iter().map(|&(s, e)| &body[s..e]).collect();
+        assert_eq!(spans, ["Tom Reed", "Reed"]);
+    }
+
+    #[test]
+    fn long_capitalised_run_is_cheap() {
+        let body = "Ab".repeat(5_000) + " " + &"Xy ".repeat(3_000);
+        assert!(extract_people(&body).is_empty());
+    }
+}

@@ -1,0 +1,819 @@
+//! Direct quotations in an article body and who said them.
+//!
+//! A quote is the text between quotation marks: curly “ ” and straight " double quotes,
+//! guillemets « » and low-high marks „ “. The speaker comes from the patterns of news writing,
+//! tried in this order:
+//!
+//! ```text
+//! "…," X said.   "…," said X.   "…," he said.         after the closing mark  (Verb / Pronoun)
+//! X said, "…"    X said: "…"    X told reporters "…"  before the opening mark (Verb / Pronoun)
+//! according to X, "…"           X called it "…"       X said:¶"…"  (verb ends the paragraph before)
+//! ¶"…"¶ after a paragraph quoting X                    continues X              (Continuation)
+//! ```
+//!
+//! A pronoun stands for the last speaker when it fits, else for the nearest person named before
+//! it who fits. Pieces split by an attribution (`"…," he said. "…"`) are one quote, and so is a
+//! quote whose paragraphs each open with a mark and only the last one closes. A paragraph that
+//! ends with a closing mark but has none opening is a quote from the paragraph's start (blog
+//! style). A span of three words or fewer that is not the whole object of a verb of saying is a
+//! scare quote or a term, and a quoted title ("a book titled "…"") is a title: neither is
+//! returned. Quotes nobody can be named for keep `speaker: None`.
+//!
+//! Verbs of saying, title cues and pronouns are data in `rules/`.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use super::people::{find_cast, tokenize, Cast, Gender, Person, Token, PREPOSITIONS};
+
+/// How a quote's speaker was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Attribution {
+    /// A name next to a verb of saying.
+    Verb,
+    /// A pronoun next to a verb of saying, resolved to a person named before.
+    Pronoun,
+    /// A paragraph that is only a quote, after a paragraph quoting the same speaker.
+    Continuation,
+    /// No speaker found.
+    None,
+}
+
+/// One direct quotation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Quote {
+    /// The words inside the marks, as written; pieces of a split quote are joined by a space.
+    pub text: String,
+    /// Byte offsets into the body of the quoted text (from the first piece to the last).
+    pub start: usize,
+    pub end: usize,
+    /// The canonical name ([`Person::name`]) of the speaker, or `None`.
+    pub speaker: Option<String>,
+    pub attribution: Attribution,
+}
+
+/// Quotes and people of one article.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Extraction {
+    pub quotes: Vec<Quote>,
+    pub people: Vec<Person>,
+}
+
+/// A quote of this many words or fewer is kept only as the whole object of a verb of saying.
+const SCARE_QUOTE_WORDS: usize = 3;
+/// How far after a closing mark a verb of saying is looked for, in words.
+const POST_VERB_WINDOW: usize = 20;
+/// How many words after an inverted verb ("said Secretary of State John Kerry") a name may start.
+const INVERTED_NAME_WINDOW: usize = 6;
+/// How far back from an opening mark the sentence is read, in words.
+const PRE_WINDOW: usize = 45;
+/// How many paragraphs back a pronoun may reach for the last speaker.
+const PRONOUN_PARAGRAPHS: usize = 3;
+
+struct Rules {
+    speech: HashSet<String>,
+    title_cues: HashSet<String>,
+    pronouns: HashMap<String, Option<Gender>>,
+}
+
+fn rule_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+static RULES: LazyLock<Rules> = LazyLock::new(|| {
+    let speech = rule_lines(include_str!("rules/speech-verbs.txt"))
+        .flat_map(str::split_whitespace)
+        .map(str::to_lowercase)
+        .collect();
+    let title_cues =
+        rule_lines(include_str!("rules/title-cues.txt")).map(str::to_lowercase).collect();
+    let mut pronouns = HashMap::new();
+    for line in rule_lines(include_str!("rules/pronouns.txt")) {
+        if let Some((word, code)) = line.split_once(' ') {
+            let gender = match code.trim() {
+                "m" => Some(Some(Gender::Male)),
+                "f" => Some(Some(Gender::Female)),
+                _ => Some(None),
+            };
+            if let Some(g) = gender {
+                pronouns.insert(word.to_lowercase(), g);
+            }
+        }
+    }
+    Rules { speech, title_cues, pronouns }
+});
+
+/// True for a verb of saying written in lowercase ("said", "tells"; not "Post").
+pub fn is_speech_verb(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_lowercase) && RULES.speech.contains(word)
+}
+
+/// Opens editorial marks so the words can be searched: "(w)e" → "we", "[t]hose" → "those",
+/// "[Mexican citizens] don't" → "Mexican citizens don't".
+pub fn searchable_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '[' || c == ']' {
+            i += 1;
+            continue;
+        }
+        if c == '(' {
+            // "(w)e", "(it)": a few letters in parentheses glued to a word.
+            let letters = chars[i + 1..].iter().take_while(|c| c.is_alphabetic()).count();
+            let close = i + 1 + letters;
+            let glued_after = chars.get(close + 1).is_some_and(|c| c.is_alphabetic());
+            let glued_before = i > 0 && chars[i - 1].is_alphabetic();
+            if (1..=3).contains(&letters)
+                && chars.get(close) == Some(&')')
+                && (glued_after || glued_before)
+            {
+                out.extend(&chars[i + 1..close]);
+                i = close + 1;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// A paragraph: a byte range of the body without its surrounding blank lines.
+#[derive(Debug, Clone, Copy)]
+struct Para {
+    start: usize,
+    end: usize,
+}
+
+fn paragraphs(body: &str) -> Vec<Para> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut end = 0;
+    let mut pos = 0;
+    for line in body.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if content.trim().is_empty() {
+            if let Some(s) = start.take() {
+                out.push(Para { start: s, end });
+            }
+        } else {
+            let lead = content.len() - content.trim_start().len();
+            if start.is_none() {
+                start = Some(pos + lead);
+            }
+            end = pos + content.trim_end().len();
+        }
+        pos += line.len();
+    }
+    if let Some(s) = start {
+        out.push(Para { start: s, end });
+    }
+    out
+}
+
+/// A span between two marks in one paragraph.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    para: usize,
+    /// Byte offset of the opening mark; `None` when the paragraph only closes (blog style).
+    open: Option<usize>,
+    /// Byte range of the closing mark; `None` when the paragraph ends before it closes.
+    close: Option<(usize, usize)>,
+    /// The quoted text.
+    start: usize,
+    end: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    Open { low: bool },
+    Close,
+}
+
+fn is_space_or_none(c: Option<char>) -> bool {
+    c.is_none_or(char::is_whitespace)
+}
+
+fn classify_mark(
+    c: char,
+    prev: Option<char>,
+    next: Option<char>,
+    open_low: Option<bool>,
+) -> Option<Mark> {
+    let inside = open_low.is_some();
+    let after_word =
+        prev.is_some_and(|p| !p.is_whitespace() && !matches!(p, '(' | '[' | '—' | '–'));
+    let before_word = next.is_some_and(|n| !n.is_whitespace());
+    Some(match c {
+        '«' => Mark::Open { low: false },
+        '»' => Mark::Close,
+        '„' => Mark::Open { low: true },
+        '“' | '‟' => {
+            if open_low == Some(true) || (inside && after_word && !before_word) {
+                Mark::Close
+            } else {
+                Mark::Open { low: false }
+            }
+        }
+        '”' => {
+            if !inside && !after_word && before_word {
+                Mark::Open { low: false }
+            } else {
+                Mark::Close
+            }
+        }
+        '"' => {
+            if inside
+                || (after_word
+                    && (is_space_or_none(next) || next.is_some_and(|n| n.is_ascii_punctuation())))
+            {
+                Mark::Close
+            } else {
+                Mark::Open { low: false }
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// Finds the quoted pieces of one paragraph.
+fn pieces_of(body: &str, para: Para, index: usize, out: &mut Vec<Piece>) {
+    let text = &body[para.start..para.end];
+    let mut open: Option<(usize, bool)> = None;
+    let mut any_mark = false;
+    let mut prev: Option<char> = None;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let next = iter.peek().map(|&(_, n)| n);
+        if let Some(mark) = classify_mark(c, prev, next, open.map(|o| o.1)) {
+            let at = para.start + i;
+            match mark {
+                Mark::Open { low } => open = Some((at, low)),
+                Mark::Close => {
+                    if let Some((o, _)) = open.take() {
+                        out.push(Piece {
+                            para: index,
+                            open: Some(o),
+                            close: Some((at, at + c.len_utf8())),
+                            start: o + body[o..].chars().next().map_or(1, char::len_utf8),
+                            end: at,
+                        });
+                    } else if !any_mark {
+                        out.push(Piece {
+                            para: index,
+                            open: None,
+                            close: Some((at, at + c.len_utf8())),
+                            start: para.start,
+                            end: at,
+                        });
+                    }
+                }
+            }
+            any_mark = true;
+        }
+        prev = Some(c);
+    }
+    if let Some((o, _)) = open {
+        out.push(Piece {
+            para: index,
+            open: Some(o),
+            close: None,
+            start: o + body[o..].chars().next().map_or(1, char::len_utf8),
+            end: para.end,
+        });
+    }
+}
+
+/// Who an attribution names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Subject {
+    /// A mention of a person (index into the cast).
+    Named(usize),
+    /// A pronoun at this byte offset, with the gender it needs (`None` = plural: nobody).
+    Pronoun(usize, Option<Gender>),
+    /// A verb of saying with a subject that names nobody ("the campaign said").
+    Unnamed,
+}
+
+/// What the search for a speaker found, and whether the quote is the whole object of the verb.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    subject: Subject,
+    direct: bool,
+}
+
+/// The article being read, with its words and people.
+struct Reader<'a> {
+    body: &'a str,
+    tokens: Vec<Token>,
+    cast: Cast,
+    paras: Vec<Para>,
+}
+
+impl<'a> Reader<'a> {
+    fn word(&self, i: usize) -> &'a str {
+        let t = self.tokens[i];
+        &self.body[t.start..t.end]
+    }
+
+    fn lower(&self, i: usize) -> String {
+        self.word(i).to_lowercase()
+    }
+
+    /// Index of the first token starting at or after `pos`.
+    fn token_at(&self, pos: usize) -> usize {
+        self.tokens.partition_point(|t| t.start < pos)
+    }
+
+    /// The person mentioned at token `i`, if a mention starts there.
+    fn mention_at(&self, i: usize) -> Option<usize> {
+        let t = self.tokens[i];
+        let k = self.cast.mentions.partition_point(|m| m.start < t.start);
+        self.cast.mentions.get(k).filter(|m| m.start == t.start).map(|m| m.person)
+    }
+
+    /// A mention that starts within tokens `from..to`, scanning left to right.
+    fn first_mention(&self, from: usize, to: usize) -> Option<usize> {
+        (from..to.min(self.tokens.len())).find_map(|i| self.mention_at(i))
+    }
+
+    fn pronoun(&self, i: usize) -> Option<Subject> {
+        RULES.pronouns.get(&self.lower(i)).map(|g| Subject::Pronoun(self.tokens[i].start, *g))
+    }
+
+    /// Tokens `from..` in the same sentence (and before `limit`), at most `max` of them.
+    fn sentence_after(&self, from: usize, limit: usize, max: usize) -> usize {
+        let mut end = from;
+        while end < self.tokens.len() && end - from < max && self.tokens[end].end <= limit {
+            if end > from {
+                let gap = &self.body[self.tokens[end - 1].end..self.tokens[end].start];
+                if gap.contains(['.', '!', '?', '“', '”', '"', '«', '»', '„', ';']) {
+                    break;
+                }
+            }
+            end += 1;
+        }
+        end
+    }
+
+    /// The attribution after a closing mark: `"…," X said` / `"…," said X`.
+    fn after_close(&self, piece: &Piece) -> Option<Found> {
+        let (_, close_end) = piece.close?;
+        let para = self.paras[piece.para];
+        let inner = self.body[piece.start..piece.end].trim_end();
+        let rest = &self.body[close_end..para.end];
+        let from = self.token_at(close_end);
+        if from >= self.tokens.len() || self.tokens[from].start >= para.end {
+            return None;
+        }
+        let gap = &self.body[close_end..self.tokens[from].start];
+        if gap.contains(['“', '"', '«', '„', '(', '.', '!', '?']) {
+            return None;
+        }
+        let first_lower = self.word(from).chars().next().is_some_and(char::is_lowercase);
+        if !(open_ended(inner, rest) || first_lower) {
+            return None;
+        }
+        let end = self.sentence_after(from, para.end, POST_VERB_WINDOW);
+        let verb = (from..end).find(|&i| is_speech_verb(self.word(i)))?;
+        let subject = if verb == from {
+            let stop = self.sentence_after(verb + 1, para.end, INVERTED_NAME_WINDOW);
+            match self.first_mention(verb + 1, stop) {
+                Some(p) => Subject::Named(p),
+                None => Subject::Unnamed,
+            }
+        } else if let Some(p) = self.pronoun(from) {
+            p
+        } else {
+            match self.first_mention(from, verb) {
+                Some(p) => Subject::Named(p),
+                None => Subject::Unnamed,
+            }
+        };
+        // The quote is the whole object only when it opens its sentence: "“Yes,” she said."
+        let before = self.body[para.start..piece.open.unwrap_or(piece.start)].trim_end();
+        let direct = before.is_empty() || before.ends_with(['.', '!', '?', ':', '”', '"', '»']);
+        Some(Found { subject, direct })
+    }
+
+    /// Start of the sentence that ends just before token `to` (never before `floor`).
+    fn sentence_start(&self, to: usize, floor: usize) -> usize {
+        let i = to.saturating_sub(1).max(floor);
+        let mut s = i;
+        while s > floor && i - s < PRE_WINDOW {
+            let gap = &self.body[self.tokens[s - 1].end..self.tokens[s].start];
+            if gap.contains(['.', '!', '?', '\n', ';']) {
+                break;
+            }
+            s -= 1;
+        }
+        s
+    }
+
+    /// The attribution before an opening mark: `X said, "…"`, `according to X, "…"`.
+    fn before_open(&self, piece: &Piece) -> Option<Found> {
+        let para = self.paras[piece.para];
+        let open = piece.open.unwrap_or(piece.start);
+        let mut to = self.token_at(open);
+        let floor = self.token_at(para.start);
+        if to <= floor || self.tokens[to - 1].start < para.start {
+            // The quote opens its paragraph: read the paragraph before when it ends with a colon.
+            let prev = piece.para.checked_sub(1).map(|p| self.paras[p])?;
+            if !self.body[prev.start..prev.end].trim_end().ends_with([':', ',']) {
+                return None;
+            }
+            to = self.token_at(prev.end);
+            return self.subject_before(
+                self.sentence_start(to, self.token_at(prev.start)),
+                to,
+                true,
+            );
+        }
+        let from = self.sentence_start(to, floor);
+        self.subject_before(from, to, false)
+    }
+
+    /// Finds the last verb of saying in tokens `from..to` (which end at an opening mark) and its
+    /// subject.
+    fn subject_before(&self, from: usize, to: usize, across: bool) -> Option<Found> {
+        if from >= to {
+            return None;
+        }
+        // "according to X, "…""
+        for i in (from..to.saturating_sub(1)).rev() {
+            if self.lower(i) == "according" && self.lower(i + 1) == "to" {
+                let subject =
+                    match self.first_mention(i + 2, (i + 2 + INVERTED_NAME_WINDOW).min(to)) {
+                        Some(p) => Subject::Named(p),
+                        None => Subject::Unnamed,
+                    };
+                return Some(Found { subject, direct: to - i <= 6 });
+            }
+        }
+        let verb = (from..to).rev().find(|&i| is_speech_verb(self.word(i)))?;
+        // The quote is the whole object only right after "said," or "told reporters:".
+        let open = self.tokens.get(to).map_or(self.body.len(), |t| t.start);
+        let gap = &self.body[self.tokens[to - 1].end..open];
+        let direct = across || (to - verb <= 3 && gap.contains([',', ':']));
+        // The nearest name or pronoun before the verb that is not the object of a preposition.
+        let mut subject = None;
+        for i in (from..verb).rev() {
+            let after_prep = i > from && PREPOSITIONS.contains(&self.lower(i - 1).as_str());
+            if let Some(p) = self.pronoun(i) {
+                subject = Some(p);
+                break;
+            }
+            if let Some(p) = self.mention_at(i) {
+                if !after_prep {
+                    subject = Some(Subject::Named(p));
+                    break;
+                }
+            }
+        }
+        let subject = match subject {
+            Some(s) => s,
+            None => match self.first_mention(verb + 1, (verb + 1 + INVERTED_NAME_WINDOW).min(to)) {
+                Some(p) => Subject::Named(p),
+                None => Subject::Unnamed,
+            },
+        };
+        Some(Found { subject, direct })
+    }
+
+    /// Finds who said the quote made of `group`: after a closing mark that leaves the sentence
+    /// open ("…,” X said), before the opening mark, then after any later piece.
+    fn attribute(&self, group: &[Piece]) -> Option<Found> {
+        let first = &group[0];
+        let after_first = || self.after_close(first);
+        let before = || self.before_open(first);
+        let inner = &self.body[first.start..first.end];
+        let rest = first.close.map_or("", |(_, e)| &self.body[e..]);
+        let found = if open_ended(inner.trim_end(), rest) {
+            after_first().or_else(before)
+        } else {
+            before().or_else(after_first)
+        };
+        found.or_else(|| group.iter().skip(1).find_map(|p| self.after_close(p)))
+    }
+
+    /// True when a title cue ("titled", "book") is written just before the opening mark.
+    fn is_title(&self, piece: &Piece) -> bool {
+        let Some(open) = piece.open else { return false };
+        let to = self.token_at(open);
+        let from = to.saturating_sub(3).max(self.token_at(self.paras[piece.para].start));
+        (from..to).any(|i| RULES.title_cues.contains(&self.lower(i)))
+    }
+
+    /// True when the text between two pieces of one paragraph is an attribution clause.
+    fn joins(&self, a: &Piece, b: &Piece) -> bool {
+        let (Some((_, close_end)), Some(open)) = (a.close, b.open) else {
+            return false;
+        };
+        let between = &self.body[close_end..open];
+        if between.trim().is_empty() {
+            return true;
+        }
+        let words = between.split_whitespace().count();
+        words <= 40
+            && between.trim_end().ends_with(['.', ',', ':'])
+            && self.after_close(a).is_some()
+    }
+
+    /// Resolves a pronoun at `pos` to the last speaker, else to the nearest person named before.
+    fn resolve_pronoun(
+        &self,
+        pos: usize,
+        gender: Option<Gender>,
+        para: usize,
+        last: Option<(usize, usize)>,
+    ) -> Option<usize> {
+        let gender = gender?;
+        let fits = |p: usize| self.cast.genders[p].is_none_or(|g| g == gender);
+        if let Some((person, at)) = last {
+            if para <= at + PRONOUN_PARAGRAPHS && fits(person) {
+                return Some(person);
+            }
+        }
+        let k = self.cast.mentions.partition_point(|m| m.start < pos);
+        self.cast.mentions[..k].iter().rev().map(|m| m.person).find(|&p| fits(p))
+    }
+}
+
+/// True when a quote ends as if its sentence goes on ("…,” she said): a comma, question or
+/// exclamation mark, dash or ellipsis inside the closing mark, or a comma right after it.
+fn open_ended(inner: &str, after_close: &str) -> bool {
+    inner.chars().last().is_some_and(|c| matches!(c, ',' | '!' | '?' | '—' | '–' | '-' | '…' | ':'))
+        || after_close.trim_start().starts_with(',')
+}
+
+/// True when the quoted text fills its paragraph (a paragraph that is only a quote).
+fn fills_paragraph(body: &str, paras: &[Para], first: &Piece, last: &Piece) -> bool {
+    let opens = first.open.is_none_or(|o| o == paras[first.para].start);
+    let closes = match last.close {
+        Some((_, end)) => body[end..paras[last.para].end].chars().all(|c| !c.is_alphanumeric()),
+        None => true,
+    };
+    opens && closes
+}
+
+fn word_count(text: &str) -> usize {
+    text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+}
+
+/// Extracts the quotes and people of `body` (paragraphs separated by blank lines).
+pub fn extract(body: &str) -> Extraction {
+    let tokens = tokenize(body);
+    let cast = find_cast(body, &tokens);
+    let paras = paragraphs(body);
+    let reader = Reader { body, tokens, cast, paras };
+    let mut pieces = Vec::new();
+    for (i, p) in reader.paras.iter().enumerate() {
+        pieces_of(body, *p, i, &mut pieces);
+    }
+    // Group pieces into quotes: across paragraphs (each opening, only the last closing) and
+    // across an attribution inside a paragraph ("…," he said. "…").
+    let mut groups: Vec<Vec<Piece>> = Vec::new();
+    for piece in pieces {
+        if let Some(group) = groups.last_mut() {
+            let prev = group[group.len() - 1];
+            let continues_paragraphs = prev.close.is_none()
+                && piece.para == prev.para + 1
+                && piece.open == Some(reader.paras[piece.para].start);
+            if continues_paragraphs || (piece.para == prev.para && reader.joins(&prev, &piece)) {
+                group.push(piece);
+                continue;
+            }
+        }
+        groups.push(vec![piece]);
+    }
+
+    let mut quotes = Vec::new();
+    // The last quote with a speaker: (person, paragraph of its last piece).
+    let mut last_speaker: Option<(usize, usize)> = None;
+    let mut last_quote_para: Option<(usize, Option<usize>)> = None;
+    for group in groups {
+        let (first, last) = (group[0], group[group.len() - 1]);
+        let text = group
+            .iter()
+            .map(|p| body[p.start..p.end].trim())
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let words = word_count(&text);
+        if !text.chars().any(char::is_alphabetic) || reader.is_title(&first) {
+            continue;
+        }
+        let found = reader.attribute(&group);
+        let alone = fills_paragraph(body, &reader.paras, &first, &last);
+        if words <= SCARE_QUOTE_WORDS && !alone && !found.is_some_and(|f| f.direct) {
+            continue;
+        }
+        let (speaker, attribution) = match found.map(|f| f.subject) {
+            Some(Subject::Named(p)) => (Some(p), Attribution::Verb),
+            Some(Subject::Pronoun(pos, g)) => {
+                match reader.resolve_pronoun(pos, g, first.para, last_speaker) {
+                    Some(p) => (Some(p), Attribution::Pronoun),
+                    None => (None, Attribution::None),
+                }
+            }
+            Some(Subject::Unnamed) => (None, Attribution::None),
+            None => {
+                let follows =
+                    last_quote_para.filter(|&(at, _)| at + 1 == first.para || at == first.para);
+                match follows {
+                    Some((_, Some(p))) if alone => (Some(p), Attribution::Continuation),
+                    _ => (None, Attribution::None),
+                }
+            }
+        };
+        if let Some(p) = speaker {
+            last_speaker = Some((p, last.para));
+        }
+        last_quote_para = Some((last.para, speaker));
+        quotes.push(Quote {
+            text,
+            start: first.start,
+            end: last.end,
+            speaker: speaker.map(|p| reader.cast.people[p].name.clone()),
+            attribution,
+        });
+    }
+    Extraction { quotes, people: reader.cast.people }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (name, body, expected (quote text, speaker)).
+    type Case = (&'static str, &'static str, &'static [(&'static str, Option<&'static str>)]);
+
+    const CASES: &[Case] = &[
+        (
+            "comma_then_name_said",
+            "“We will win the state,” Jane Porter said on Monday.",
+            &[("We will win the state,", Some("Jane Porter"))],
+        ),
+        (
+            "comma_then_said_name",
+            "\"The plan is dead,\" said Senator Tom Vance.",
+            &[("The plan is dead,", Some("Tom Vance"))],
+        ),
+        (
+            "name_said_comma_quote",
+            "Mayor Lucy Grant said, “The roads are open again.”",
+            &[("The roads are open again.", Some("Lucy Grant"))],
+        ),
+        (
+            "name_said_colon_quote",
+            "Rita Olsen said: «Nobody expected this outcome.»",
+            &[("Nobody expected this outcome.", Some("Rita Olsen"))],
+        ),
+        (
+            "according_to_name",
+            "According to Omar Haddad, „the talks went nowhere at all“.",
+            &[("the talks went nowhere at all", Some("Omar Haddad"))],
+        ),
+        (
+            "told_reporters",
+            "Paul Stein told reporters “we are not leaving this town.”",
+            &[("we are not leaving this town.", Some("Paul Stein"))],
+        ),
+        (
+            "called_it_long",
+            "Ann Cole called it “a long shot at best, but worth trying.”",
+            &[("a long shot at best, but worth trying.", Some("Ann Cole"))],
+        ),
+        (
+            "pronoun_takes_last_speaker",
+            "Greg Hale met Ivan Moss in town. Hale said “we keep trying every day.”\n\nHe added “we are not giving up on peace.”",
+            &[
+                ("we keep trying every day.", Some("Greg Hale")),
+                ("we are not giving up on peace.", Some("Greg Hale")),
+            ],
+        ),
+        (
+            "pronoun_fits_gender",
+            "Mr. Dan Frost spoke first. Ms. Amy Lund spoke last. She said, “That was my best speech.”",
+            &[("That was my best speech.", Some("Amy Lund"))],
+        ),
+        (
+            "continuation_paragraph",
+            "“The budget is balanced,” Kim Ward said.\n\n“We did it without raising taxes at all.”",
+            &[
+                ("The budget is balanced,", Some("Kim Ward")),
+                ("We did it without raising taxes at all.", Some("Kim Ward")),
+            ],
+        ),
+        (
+            "missing_opening_mark",
+            "Nina Boyd was blunt, saying:\n\nWe will not sign this deal today.”",
+            &[("We will not sign this deal today.", Some("Nina Boyd"))],
+        ),
+        (
+            "multi_paragraph_quote",
+            "Leo Marsh said:\n\n“First part of the speech goes here.\n\n“Second part ends the speech.”",
+            &[(
+                "First part of the speech goes here. Second part ends the speech.",
+                Some("Leo Marsh"),
+            )],
+        ),
+        (
+            "split_quote_is_one",
+            "“It was very nice,” Sam Ortiz said. “He was charming.”",
+            &[("It was very nice, He was charming.", Some("Sam Ortiz"))],
+        ),
+        (
+            "scare_quote_is_nobodys",
+            "The group called the plan “barbaric” and the vote “a sham”.",
+            &[],
+        ),
+        (
+            "book_title_is_not_a_quote",
+            "Her new book is titled \"Winds of the Long Dry Summer Season.\"",
+            &[],
+        ),
+        (
+            "unattributed_stays_unnamed",
+            "Ed Rowe arrived late. The sign read “no entry after dark for any visitors.”",
+            &[("no entry after dark for any visitors.", None)],
+        ),
+        (
+            "short_quote_with_verb_is_kept",
+            "“Absolutely,” Beth Ray said.",
+            &[("Absolutely,", Some("Beth Ray"))],
+        ),
+        (
+            "editorial_marks_kept",
+            "Rob Lane said “(w)e continue to explore every avenue.”",
+            &[("(w)e continue to explore every avenue.", Some("Rob Lane"))],
+        ),
+        (
+            "object_of_preposition_is_not_speaker",
+            "After meeting with Karl Brandt, Jo Mills said “the meeting went very well indeed.”",
+            &[("the meeting went very well indeed.", Some("Jo Mills"))],
+        ),
+    ];
+
+    #[test]
+    fn quotes_table() {
+        for (name, body, want) in CASES {
+            let got = extract(body);
+            let got: Vec<(&str, Option<&str>)> =
+                got.quotes.iter().map(|q| (q.text.as_str(), q.speaker.as_deref())).collect();
+            assert_eq!(got, *want, "case {name}");
+        }
+    }
+
+    #[test]
+    fn attribution_kinds() {
+        let body = "“Taxes will fall,” Ray Dunn said.\n\n“Spending too.”\n\nHe said “the deficit will shrink soon.”";
+        let kinds: Vec<Attribution> = extract(body).quotes.iter().map(|q| q.attribution).collect();
+        assert_eq!(kinds, [Attribution::Verb, Attribution::Continuation, Attribution::Pronoun]);
+    }
+
+    #[test]
+    fn speaker_is_a_person_of_the_extraction() {
+        for (_, body, _) in CASES {
+            let got = extract(body);
+            for q in &got.quotes {
+                if let Some(s) = &q.speaker {
+                    assert!(got.people.iter().any(|p| &p.name == s), "{s}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn offsets_point_at_the_text() {
+        let body = "Intro line.\n\n“Fine words here today,” Lia Berg said.";
+        let q = &extract(body).quotes[0];
+        assert_eq!(&body[q.start..q.end], q.text);
+    }
+
+    #[test]
+    fn searchable_text_table() {
+        let cases = [
+            ("parenthesised_letter", "(w)e continue", "we continue"),
+            ("bracketed_letter", "[t]hose groups", "those groups"),
+            ("bracketed_words", "[Mexican citizens] don't", "Mexican citizens don't"),
+            ("real_parenthesis_kept", "a pause (it is) here", "a pause (it is) here"),
+            ("inner_letters", "confirm(ed) it", "confirmed it"),
+        ];
+        for (name, input, want) in cases {
+            assert_eq!(searchable_text(input), want, "case {name}");
+        }
+    }
+
+    #[test]
+    fn many_marks_are_cheap() {
+        let body = "\"a ".repeat(10_000) + &"“Ab Cd ".repeat(5_000);
+        let start = std::time::Instant::now();
+        let _ = extract(&body);
+        assert!(start.elapsed().as_secs() < 5);
+    }
+}
