@@ -96,6 +96,10 @@ const COMMON_ENDINGS: &[&str] = &[
     "ly", "ing", "less", "ness", "ment", "ful", "ous", "ive", "tion", "sion", "ism", "ists", "ed",
 ];
 
+fn common_word_ending(key: &str) -> bool {
+    key.len() > 5 && COMMON_ENDINGS.iter().any(|e| key.ends_with(e))
+}
+
 /// Prepositions: a name right after one of these is not the subject of a clause.
 pub(crate) const PREPOSITIONS: &[&str] = &[
     "with", "to", "about", "for", "against", "from", "by", "at", "on", "of", "than", "like",
@@ -309,13 +313,14 @@ fn classify(word: &str, initial: bool, seen: &Seen) -> Class {
     if lex.organisations.contains(&key) {
         return Class::Organisation;
     }
-    if lex.places.contains(&key) || lex.nationalities.contains(&key) {
+    let singular = key.strip_suffix('s').unwrap_or(&key);
+    if lex.places.contains(&key)
+        || lex.nationalities.contains(&key)
+        || lex.nationalities.contains(singular)
+    {
         return Class::Other;
     }
-    if initial
-        && (seen.lowercase.contains(&key)
-            || (key.len() > 5 && COMMON_ENDINGS.iter().any(|e| key.ends_with(e))))
-    {
+    if initial && (seen.lowercase.contains(&key) || common_word_ending(&key)) {
         return Class::Other;
     }
     Class::Name
@@ -336,6 +341,12 @@ struct Candidate {
     role: Option<String>,
     /// A single word counts as a person only with evidence (title, role, verb of saying).
     evidence: bool,
+}
+
+/// True for a word that can be part of a role written before a name ("spokesman", "deputy").
+pub fn is_role_word(word: &str) -> bool {
+    let key = lower(word);
+    LEXICON.role_heads.contains(&key) || LEXICON.role_mods.contains(&key)
 }
 
 /// True when the word at token `i` is a verb of saying.
@@ -483,7 +494,7 @@ fn candidates(body: &str, tokens: &[Token]) -> Vec<Candidate> {
                     s += 1;
                 }
             }
-            out.push(candidate(body, tokens, &classes, run_start, s, e));
+            out.push(candidate(body, tokens, &classes, &seen, run_start, s, e));
         }
     }
     out
@@ -493,6 +504,7 @@ fn candidate(
     body: &str,
     tokens: &[Token],
     classes: &[Class],
+    seen: &Seen,
     run_start: usize,
     s: usize,
     e: usize,
@@ -506,7 +518,13 @@ fn candidate(
         .collect();
     let mut gender = LEXICON.given.get(&words[0]).copied().flatten();
     let mut titled = None;
-    let mut evidence = e > s;
+    // A full name counts on its own when it opens with a given name or an initial, or when none
+    // of its words is an ordinary word written in lowercase elsewhere ("Lives Matter").
+    let plain_words = words.iter().all(|w| !seen.lowercase.contains(w) && !common_word_ending(w));
+    let mut evidence = words.len() >= 2
+        && (LEXICON.given.contains_key(&words[0])
+            || body[tokens[s].start..tokens[s].end].len() <= 2
+            || plain_words);
     if s > run_start {
         match classes[s - 1] {
             Class::Honorific(g) => {
@@ -595,6 +613,25 @@ pub fn find_cast(body: &str, tokens: &[Token]) -> Cast {
             }
         };
         owner[ci] = Some(gi);
+    }
+    // A full name with no evidence at all ("Bottomless Pit") is no person.
+    let mut strong = vec![false; groups.len()];
+    for (c, o) in cands.iter().zip(&owner) {
+        if let Some(g) = *o {
+            strong[g] |= c.evidence;
+        }
+    }
+    let mut renumber = vec![None; groups.len()];
+    let mut kept = Vec::new();
+    for (g, group) in groups.into_iter().enumerate() {
+        if strong[g] {
+            renumber[g] = Some(kept.len());
+            kept.push(group);
+        }
+    }
+    groups = kept;
+    for o in owner.iter_mut() {
+        *o = o.and_then(|g| renumber[g]);
     }
     // Then single words: a surname (or a unique given name) of a full name, else a person of
     // their own when some mention gives evidence.

@@ -24,7 +24,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use super::people::{find_cast, tokenize, Cast, Gender, Person, Token, PREPOSITIONS};
+use super::people::{find_cast, is_role_word, tokenize, Cast, Gender, Person, Token, PREPOSITIONS};
 
 /// How a quote's speaker was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -68,6 +68,38 @@ const POST_VERB_WINDOW: usize = 20;
 const INVERTED_NAME_WINDOW: usize = 6;
 /// How far back from an opening mark the sentence is read, in words.
 const PRE_WINDOW: usize = 45;
+/// Words that open a noun phrase naming a speaker without a name ("the senator said").
+const DETERMINERS: &[&str] =
+    &["the", "a", "an", "his", "her", "its", "their", "one", "another", "this", "that", "our"];
+/// Words after which a name starts a new clause and can be its subject.
+const CLAUSE_OPENERS: &[&str] = &[
+    "and",
+    "but",
+    "while",
+    "when",
+    "as",
+    "after",
+    "before",
+    "because",
+    "although",
+    "though",
+    "since",
+    "so",
+    "where",
+    "whereas",
+    "then",
+    "also",
+    "meanwhile",
+    "however",
+    "later",
+    "yet",
+    "until",
+    "once",
+    "if",
+    "even",
+    "now",
+    "still",
+];
 /// How many paragraphs back a pronoun may reach for the last speaker.
 const PRONOUN_PARAGRAPHS: usize = 3;
 
@@ -336,6 +368,14 @@ impl<'a> Reader<'a> {
         self.cast.mentions.get(k).filter(|m| m.start == t.start).map(|m| m.person)
     }
 
+    /// The person whose mention ends with token `i`.
+    fn mention_ending_at(&self, i: usize) -> Option<usize> {
+        let t = self.tokens[i];
+        let k = self.cast.mentions.partition_point(|m| m.start <= t.start);
+        let m = self.cast.mentions.get(k.checked_sub(1)?)?;
+        (m.end > t.start && m.end <= t.end).then_some(m.person)
+    }
+
     /// A mention that starts within tokens `from..to`, scanning left to right.
     fn first_mention(&self, from: usize, to: usize) -> Option<usize> {
         (from..to.min(self.tokens.len())).find_map(|i| self.mention_at(i))
@@ -376,6 +416,18 @@ impl<'a> Reader<'a> {
         }
         let first_lower = self.word(from).chars().next().is_some_and(char::is_lowercase);
         if !(open_ended(inner, rest) || first_lower) {
+            return None;
+        }
+        // An attribution starts with the verb, a pronoun, a determiner or a capitalised word
+        // ("said Lee", "he said", "the senator said", "Sen. Lee said"); "…” but also …" goes on.
+        let first = self.word(from);
+        let starts_attribution = is_speech_verb(first)
+            || self.pronoun(from).is_some()
+            || first.chars().next().is_some_and(char::is_uppercase)
+            || DETERMINERS.contains(&first.to_lowercase().as_str())
+            || is_role_word(first)
+            || self.first_mention(from, from + 4).is_some();
+        if !starts_attribution {
             return None;
         }
         let end = self.sentence_after(from, para.end, POST_VERB_WINDOW);
@@ -433,6 +485,26 @@ impl<'a> Reader<'a> {
                 true,
             );
         }
+        let gap = &self.body[self.tokens[to - 1].end..open];
+        if gap.contains(['.', '!', '?']) {
+            // The quote opens a sentence of its own; the sentence before may still introduce it
+            // ("Lee said in a statement. “…”"), when it holds no quote of its own.
+            let from = self.sentence_start(to, floor);
+            let sentence = &self.body[self.tokens[from].start..open];
+            if sentence.contains(['“', '”', '"', '«', '»', '„']) {
+                return None;
+            }
+            return self
+                .subject_before(from, to, false)
+                .filter(|f| matches!(f.subject, Subject::Named(_)))
+                .map(|f| Found { direct: false, ..f });
+        }
+        // "Carl Reyes: “…”" (a name and a colon, as in round-ups and transcripts)
+        if gap.trim_start().starts_with(':') {
+            if let Some(p) = self.mention_ending_at(to - 1) {
+                return Some(Found { subject: Subject::Named(p), direct: true });
+            }
+        }
         let from = self.sentence_start(to, floor);
         self.subject_before(from, to, false)
     }
@@ -454,34 +526,123 @@ impl<'a> Reader<'a> {
                 return Some(Found { subject, direct: to - i <= 6 });
             }
         }
-        let verb = (from..to).rev().find(|&i| is_speech_verb(self.word(i)))?;
         // The quote is the whole object only right after "said," or "told reporters:".
         let open = self.tokens.get(to).map_or(self.body.len(), |t| t.start);
         let gap = &self.body[self.tokens[to - 1].end..open];
+        let Some(verb) = (from..to).rev().find(|&i| is_speech_verb(self.word(i))) else {
+            // "Lee broke down what went wrong: “…”": a colon introduces the subject's words.
+            if !gap.contains(':') {
+                return None;
+            }
+            return match self.clause_subject(from, to, from) {
+                Subject::Named(p) => Some(Found { subject: Subject::Named(p), direct: true }),
+                _ => None,
+            };
+        };
         let direct = across || (to - verb <= 3 && gap.contains([',', ':']));
-        // The nearest name or pronoun before the verb that is not the object of a preposition.
-        let mut subject = None;
-        for i in (from..verb).rev() {
-            let after_prep = i > from && PREPOSITIONS.contains(&self.lower(i - 1).as_str());
-            if let Some(p) = self.pronoun(i) {
-                subject = Some(p);
+        let subject = self.clause_subject(from, verb, to);
+        Some(Found { subject, direct })
+    }
+
+    /// True when the mention starting at token `i` stands where a subject stands: at the start
+    /// of the sentence, after a comma or a clause opener ("and", "while"), with any role or title
+    /// written before it; not after a verb, preposition or article ("told Kerry", "the Kerry plan").
+    fn subject_position(&self, i: usize, from: usize) -> bool {
+        let mut j = i;
+        while j > from {
+            let gap = &self.body[self.tokens[j - 1].end..self.tokens[j].start];
+            let word = self.word(j - 1);
+            let titled = word.chars().next().is_some_and(char::is_uppercase) || is_role_word(word);
+            if gap.chars().all(|c| c == ' ' || c == '\u{a0}') && titled {
+                j -= 1;
+            } else {
                 break;
             }
-            if let Some(p) = self.mention_at(i) {
-                if !after_prep {
-                    subject = Some(Subject::Named(p));
-                    break;
-                }
+        }
+        if j == from {
+            return true;
+        }
+        let gap = &self.body[self.tokens[j - 1].end..self.tokens[j].start];
+        gap.contains([',', '(', ';', ':', '—', '–'])
+            || CLAUSE_OPENERS.contains(&self.lower(j - 1).as_str())
+    }
+
+    /// True when the mention starting at token `i` is possessive ("Romney's deputy").
+    fn possessive(&self, i: usize) -> bool {
+        let t = self.tokens[i];
+        let k = self.cast.mentions.partition_point(|m| m.start < t.start);
+        self.cast.mentions.get(k).is_some_and(|m| {
+            let after = &self.body[m.end..];
+            after.starts_with(['\'', '’'])
+        })
+    }
+
+    /// The subject of the verb of saying at token `verb`, read from tokens `from..verb`: the
+    /// nearest pronoun or person in subject position that is not possessive ("Dan Reed, Ann
+    /// Lee's aide, said" → Dan Reed); after a comma, a participle ("…, saying") takes the first
+    /// one of the sentence. Failing that, the nearest person not after a preposition, then a
+    /// person just after the verb ("said Dan Reed").
+    fn clause_subject(&self, from: usize, verb: usize, limit: usize) -> Subject {
+        let participle = verb > from
+            && verb < self.tokens.len()
+            && self.body[self.tokens[verb - 1].end..self.tokens[verb].start].contains([',', ':'])
+            && (self.word(verb).ends_with("ing") || !is_speech_verb(self.word(verb)));
+        let mut strong = Vec::new();
+        let mut weak = None;
+        for i in (from..verb).rev() {
+            if let Some(p) = self.pronoun(i) {
+                strong.push(p);
+                continue;
+            }
+            let Some(p) = self.mention_at(i) else { continue };
+            if self.subject_position(i, from) && !self.possessive(i) {
+                strong.push(Subject::Named(p));
+            } else if weak.is_none()
+                && !(i > from && PREPOSITIONS.contains(&self.lower(i - 1).as_str()))
+            {
+                weak = Some(Subject::Named(p));
             }
         }
-        let subject = match subject {
-            Some(s) => s,
-            None => match self.first_mention(verb + 1, (verb + 1 + INVERTED_NAME_WINDOW).min(to)) {
-                Some(p) => Subject::Named(p),
-                None => Subject::Unnamed,
-            },
-        };
-        Some(Found { subject, direct })
+        let pick = if participle { strong.last() } else { strong.first() };
+        if let Some(s) = pick.copied().or(weak) {
+            return s;
+        }
+        match self.first_mention(verb + 1, (verb + 1 + INVERTED_NAME_WINDOW).min(limit)) {
+            Some(p) => Subject::Named(p),
+            None => Subject::Unnamed,
+        }
+    }
+
+    /// The person the paragraph before paragraph `para` ends on, when a paragraph that is only
+    /// a quote follows it: the subject of its last verb of saying, else the person who opens its
+    /// last sentence ("Lee was upbeat.¶“…”").
+    fn paragraph_subject(&self, para: usize) -> Option<usize> {
+        let prev = self.paras[para.checked_sub(1)?];
+        let text = &self.body[prev.start..prev.end];
+        if text.contains(['“', '”', '"', '«', '»', '„']) {
+            return None;
+        }
+        let floor = self.token_at(prev.start);
+        let to = self.token_at(prev.end);
+        if to <= floor {
+            return None;
+        }
+        let from = self.sentence_start(to, floor);
+        if let Some(verb) = (from..to).rev().find(|&i| is_speech_verb(self.word(i))) {
+            if let Subject::Named(p) = self.clause_subject(from, verb, to) {
+                return Some(p);
+            }
+        }
+        let i = (from..to).find(|&i| self.mention_at(i).is_some())?;
+        let opens = (from..i).all(|k| {
+            let w = self.word(k);
+            w.chars().next().is_some_and(char::is_uppercase) || is_role_word(w)
+        });
+        if opens {
+            self.mention_at(i)
+        } else {
+            None
+        }
     }
 
     /// Finds who said the quote made of `group`: after a closing mark that leaves the sentence
@@ -550,6 +711,13 @@ fn open_ended(inner: &str, after_close: &str) -> bool {
         || after_close.trim_start().starts_with(',')
 }
 
+/// True when the quote opens a sentence: nothing but a finished sentence before it in its paragraph.
+fn opens_sentence(body: &str, paras: &[Para], first: &Piece) -> bool {
+    let before = body[paras[first.para].start..first.open.unwrap_or(first.start)].trim_end();
+    let before = before.trim_end_matches(['”', '"', '»', ')', '’', '\'']);
+    before.is_empty() || before.ends_with(['.', '!', '?'])
+}
+
 /// True when the quoted text fills its paragraph (a paragraph that is only a quote).
 fn fills_paragraph(body: &str, paras: &[Para], first: &Piece, last: &Piece) -> bool {
     let opens = first.open.is_none_or(|o| o == paras[first.para].start);
@@ -609,9 +777,6 @@ pub fn extract(body: &str) -> Extraction {
         }
         let found = reader.attribute(&group);
         let alone = fills_paragraph(body, &reader.paras, &first, &last);
-        if words <= SCARE_QUOTE_WORDS && !alone && !found.is_some_and(|f| f.direct) {
-            continue;
-        }
         let (speaker, attribution) = match found.map(|f| f.subject) {
             Some(Subject::Named(p)) => (Some(p), Attribution::Verb),
             Some(Subject::Pronoun(pos, g)) => {
@@ -622,14 +787,37 @@ pub fn extract(body: &str) -> Extraction {
             }
             Some(Subject::Unnamed) => (None, Attribution::None),
             None => {
-                let follows =
-                    last_quote_para.filter(|&(at, _)| at + 1 == first.para || at == first.para);
-                match follows {
-                    Some((_, Some(p))) if alone => (Some(p), Attribution::Continuation),
-                    _ => (None, Attribution::None),
+                // A paragraph that is only a quote, or a sentence that is only a quote after a
+                // quote in the same paragraph, goes on with the last speaker.
+                let goes_on = match last_quote_para {
+                    Some((at, Some(p))) if at + 1 == first.para && alone => Some(p),
+                    Some((at, Some(p)))
+                        if at == first.para
+                            && (alone || opens_sentence(body, &reader.paras, &first)) =>
+                    {
+                        Some(p)
+                    }
+                    _ => None,
+                };
+                let goes_on = goes_on.or_else(|| {
+                    let after_quote = last_quote_para.is_some_and(|(at, _)| at + 1 == first.para);
+                    (alone && !after_quote).then(|| reader.paragraph_subject(first.para)).flatten()
+                });
+                match goes_on {
+                    Some(p) => (Some(p), Attribution::Continuation),
+                    None => (None, Attribution::None),
                 }
             }
         };
+        let scare = words <= SCARE_QUOTE_WORDS && !alone && !found.is_some_and(|f| f.direct);
+        if scare {
+            // Not a quote, but it still tells who is talking ("called it “a sham,” Lee said").
+            if let (Some(p), Attribution::Verb) = (speaker, attribution) {
+                last_speaker = Some((p, last.para));
+                last_quote_para = Some((last.para, Some(p)));
+            }
+            continue;
+        }
         if let Some(p) = speaker {
             last_speaker = Some((p, last.para));
         }
