@@ -128,12 +128,7 @@ pub const AUTHOR_META: &[&str] = &[
 ];
 
 /// `<meta>` keys giving the outlet's name, best first.
-pub const SITE_META: &[&str] = &[
-    "og:site_name",
-    "application-name",
-    "publisher",
-    "dc.publisher",
-];
+pub const SITE_META: &[&str] = &["og:site_name", "application-name", "publisher", "dc.publisher"];
 
 /// CSS selectors of elements holding a byline, best first.
 pub const BYLINE_SELECTORS: &[&str] = &[
@@ -176,16 +171,8 @@ pub const AUTHOR_LINK_PATHS: &[&str] = &[
 ];
 
 /// Class or id fragments of elements that show the publication date as text.
-pub const DATE_CLASS_HINTS: &[&str] = &[
-    "publish",
-    "posted",
-    "dateline",
-    "timestamp",
-    "article-date",
-    "post-date",
-    "date",
-    "time",
-];
+pub const DATE_CLASS_HINTS: &[&str] =
+    &["publish", "posted", "dateline", "timestamp", "article-date", "post-date", "date", "time"];
 
 /// Words that open a byline and are not part of the name, lowercased (`By`, `Written by`, `Par`).
 pub const BYLINE_PREFIXES: &[&str] = &[
@@ -241,9 +228,8 @@ pub const BYLINE_ROLE_WORDS: &[&str] = &[
 ];
 
 /// Separators between a title and a site name, tried from the end.
-pub const TITLE_SEPARATORS: &[&str] = &[
-    " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ", " ｜ ",
-];
+pub const TITLE_SEPARATORS: &[&str] =
+    &[" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ", " ｜ "];
 
 fn selector(css: &str) -> Selector {
     // Invariant: every selector in this file is a constant that the unit tests parse.
@@ -263,10 +249,8 @@ static SEL_TITLE: LazyLock<Selector> = LazyLock::new(|| selector("title"));
 static SEL_DATETIME: LazyLock<Selector> = LazyLock::new(|| selector("[datetime]"));
 static SEL_AMPHTML: LazyLock<Selector> = LazyLock::new(|| selector(r#"link[rel~="amphtml"]"#));
 static SEL_AUTHOR_LINKS: LazyLock<Selector> = LazyLock::new(|| {
-    let parts: Vec<String> = AUTHOR_LINK_PATHS
-        .iter()
-        .map(|p| format!("a[href*=\"{p}\"]"))
-        .collect();
+    let parts: Vec<String> =
+        AUTHOR_LINK_PATHS.iter().map(|p| format!("a[href*=\"{p}\"]")).collect();
     selector(&parts.join(", "))
 });
 static SEL_SHORT_BLOCKS: LazyLock<Selector> =
@@ -303,10 +287,7 @@ pub fn parse_html(html: &str, url: Option<&str>) -> Result<Article, ParseError> 
     let meta = MetaTags::collect(&doc);
     let ld = JsonLd::collect(&doc);
 
-    let mut article = Article {
-        format: Some(Format::Html),
-        ..Article::default()
-    };
+    let mut article = Article { format: Some(Format::Html), ..Article::default() };
 
     // URL: given, canonical, og:url.
     let page_url = url
@@ -344,25 +325,15 @@ pub fn parse_html(html: &str, url: Option<&str>) -> Result<Article, ParseError> 
     }
 
     // Title.
-    let site_names: Vec<String> = article
-        .source
-        .iter()
-        .cloned()
-        .chain(host.iter().cloned())
-        .collect();
+    let site_names: Vec<String> =
+        article.source.iter().cloned().chain(host.iter().cloned()).collect();
     if let Some((t, src)) = choose_title(&doc, &meta, &ld, &site_names) {
         article.title = Some(t);
         article.note_source("title", src);
     }
 
     // Date.
-    article.date = find_date(
-        &doc,
-        &meta,
-        &ld,
-        &page_urls(&doc, &meta, url),
-        extracted.as_ref(),
-    );
+    article.date = find_date(&doc, &meta, &ld, &page_urls(&doc, &meta, url), extracted.as_ref());
 
     // Authors.
     if let Some((a, src)) = choose_authors(&doc, &meta, &ld, &body, extracted.as_ref(), &site_names)
@@ -371,7 +342,7 @@ pub fn parse_html(html: &str, url: Option<&str>) -> Result<Article, ParseError> 
         article.note_source("author", src);
     }
 
-    article.body = body;
+    article.body = drop_leading_byline(&body);
     Ok(article)
 }
 
@@ -429,11 +400,7 @@ fn overlap(a: &str, b: &str) -> f64 {
             .map(str::to_string)
             .collect();
         if words.len() <= 2 && lower.chars().count() > 8 {
-            lower
-                .chars()
-                .filter(|c| c.is_alphanumeric())
-                .map(String::from)
-                .collect()
+            lower.chars().filter(|c| c.is_alphanumeric()).map(String::from).collect()
         } else {
             words
         }
@@ -457,10 +424,7 @@ fn choose_authors(
     site_names: &[String],
 ) -> Option<(Vec<String>, FieldSource)> {
     let people = |names: Vec<String>| -> Vec<String> {
-        names
-            .into_iter()
-            .filter(|n| !is_site_name(n, site_names))
-            .collect()
+        names.into_iter().filter(|n| !is_site_name(n, site_names)).collect()
     };
     if let Some(a) = ld.authors().map(people).filter(|a| !a.is_empty()) {
         return Some((a, FieldSource::JsonLd));
@@ -483,43 +447,26 @@ fn choose_authors(
     }
     byline_from_elements(doc, &SEL_BYLINES_WEAK)
         .or_else(|| byline_from_text(body))
-        .or_else(|| {
-            extracted
-                .and_then(|x| x.byline.as_deref())
-                .map(split_byline)
-        })
+        .or_else(|| extracted.and_then(|x| x.byline.as_deref()).map(split_byline))
         .map(people)
         .filter(|a| !a.is_empty())
         .map(|a| (a, FieldSource::Text))
 }
 
 fn names_overlap(a: &[String], b: &[String]) -> bool {
-    let norm = |s: &String| {
-        s.to_lowercase()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let norm = |s: &String| s.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
     a.iter().any(|x| b.iter().any(|y| norm(x) == norm(y)))
 }
 
 /// True when `s` names the outlet itself (its site name or host).
 fn is_site_name(s: &str, site_names: &[String]) -> bool {
     let norm = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
+        s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
     };
     let p = norm(s);
     !p.is_empty()
         && site_names.iter().any(|site| {
-            let core = norm(
-                site.trim_start_matches("www.")
-                    .split('.')
-                    .next()
-                    .unwrap_or(site),
-            );
+            let core = norm(site.trim_start_matches("www.").split('.').next().unwrap_or(site));
             p == norm(site) || (core.len() >= 3 && p == core)
         })
 }
@@ -528,15 +475,11 @@ fn is_site_name(s: &str, site_names: &[String]) -> bool {
 fn page_urls(doc: &Html, meta: &MetaTags, given: Option<&str>) -> Vec<String> {
     let mut urls: Vec<String> = given.map(str::to_string).into_iter().collect();
     urls.extend(
-        doc.select(&SEL_CANONICAL)
-            .filter_map(|e| e.value().attr("href"))
-            .map(str::to_string),
+        doc.select(&SEL_CANONICAL).filter_map(|e| e.value().attr("href")).map(str::to_string),
     );
     urls.extend(meta.all(&["og:url", "twitter:url"]).map(str::to_string));
     urls.extend(
-        doc.select(&SEL_AMPHTML)
-            .filter_map(|e| e.value().attr("href"))
-            .map(str::to_string),
+        doc.select(&SEL_AMPHTML).filter_map(|e| e.value().attr("href")).map(str::to_string),
     );
     urls
 }
@@ -559,9 +502,7 @@ fn find_date(
     let microdata = doc.select(&SEL_ITEMPROP_DATE).find_map(|e| {
         let v = e.value();
         let value = v.attr("content").or(v.attr("value")).or(v.attr("datetime"));
-        value
-            .and_then(parse_date)
-            .or_else(|| parse_date(&element_text(e)))
+        value.and_then(parse_date).or_else(|| parse_date(&element_text(e)))
     });
     if let Some(d) = microdata {
         return Some(at(d, FieldSource::Meta));
@@ -570,14 +511,10 @@ fn find_date(
     let preferred = times.iter().find(|e| {
         let v = e.value();
         v.attr("pubdate").is_some()
-            || v.attr("class")
-                .is_some_and(|c| c.contains("publish") || c.contains("pub"))
+            || v.attr("class").is_some_and(|c| c.contains("publish") || c.contains("pub"))
     });
     let time_date = preferred.into_iter().chain(times.iter()).find_map(|e| {
-        e.value()
-            .attr("datetime")
-            .and_then(parse_date)
-            .or_else(|| parse_date(&element_text(*e)))
+        e.value().attr("datetime").and_then(parse_date).or_else(|| parse_date(&element_text(*e)))
     });
     if let Some(d) = time_date {
         return Some(at(d, FieldSource::Text));
@@ -589,10 +526,7 @@ fn find_date(
     let is_day = |d: &PartialDate| d.precision == DatePrecision::Day;
     let hinted = doc.select(&SEL_DATE_HINTS).find_map(|e| {
         let text = element_text(e);
-        (text.len() <= 120)
-            .then(|| parse_date(&text))
-            .flatten()
-            .filter(is_day)
+        (text.len() <= 120).then(|| parse_date(&text)).flatten().filter(is_day)
     });
     if let Some(d) = hinted.or_else(|| date_in_text_nodes(doc)) {
         return Some(at(d, FieldSource::Text));
@@ -600,18 +534,13 @@ fn find_date(
     if let Some(d) = url_dates.first() {
         return Some(at(*d, FieldSource::Url));
     }
-    if let Some(d) = extracted
-        .and_then(|x| x.published.as_deref())
-        .and_then(parse_date)
-    {
+    if let Some(d) = extracted.and_then(|x| x.published.as_deref()).and_then(parse_date) {
         return Some(at(d, FieldSource::Meta));
     }
     if let Some(d) = ld.date("dateModified") {
         return Some(at(d, FieldSource::JsonLd));
     }
-    meta.all(MODIFIED_META)
-        .find_map(parse_date)
-        .map(|d| at(d, FieldSource::Meta))
+    meta.all(MODIFIED_META).find_map(parse_date).map(|d| at(d, FieldSource::Meta))
 }
 
 /// The `<meta>` tags of a page: lowercased key (`name`, `property`, `itemprop` or `http-equiv`)
@@ -633,9 +562,7 @@ impl MetaTags {
             for key in ["name", "property", "itemprop", "http-equiv"] {
                 if let Some(k) = v.attr(key) {
                     for k in k.split_whitespace() {
-                        map.entry(k.to_lowercase())
-                            .or_default()
-                            .push(content.to_string());
+                        map.entry(k.to_lowercase()).or_default().push(content.to_string());
                     }
                 }
             }
@@ -645,10 +572,7 @@ impl MetaTags {
 
     /// Every value of the given keys, keys in order.
     fn all<'a>(&'a self, keys: &'a [&'a str]) -> impl Iterator<Item = &'a str> + 'a {
-        keys.iter()
-            .filter_map(|k| self.map.get(*k))
-            .flatten()
-            .map(String::as_str)
+        keys.iter().filter_map(|k| self.map.get(*k)).flatten().map(String::as_str)
     }
 
     /// Values of `twitter:dataN` whose `twitter:labelN` is `label` (e.g. "Written by").
@@ -658,19 +582,12 @@ impl MetaTags {
             if !l.eq_ignore_ascii_case(label) {
                 return None;
             }
-            self.map
-                .get(&format!("twitter:data{n}"))?
-                .first()
-                .map(String::as_str)
+            self.map.get(&format!("twitter:data{n}"))?.first().map(String::as_str)
         })
     }
 
     fn first(&self, keys: &[&str]) -> Option<&str> {
-        keys.iter()
-            .filter_map(|k| self.map.get(*k))
-            .flatten()
-            .map(String::as_str)
-            .next()
+        keys.iter().filter_map(|k| self.map.get(*k)).flatten().map(String::as_str).next()
     }
 }
 
@@ -785,9 +702,7 @@ fn flatten_ld(v: Value, out: &mut Vec<Value>, depth: usize) {
         return;
     }
     match v {
-        Value::Array(items) => items
-            .into_iter()
-            .for_each(|i| flatten_ld(i, out, depth + 1)),
+        Value::Array(items) => items.into_iter().for_each(|i| flatten_ld(i, out, depth + 1)),
         Value::Object(mut o) => {
             if let Some(graph) = o.remove("@graph") {
                 flatten_ld(graph, out, depth + 1);
@@ -804,10 +719,7 @@ fn flatten_ld(v: Value, out: &mut Vec<Value>, depth: usize) {
 fn has_type(node: &Value, types: &[&str]) -> bool {
     match node.get("@type") {
         Some(Value::String(t)) => types.contains(&t.as_str()),
-        Some(Value::Array(ts)) => ts
-            .iter()
-            .filter_map(Value::as_str)
-            .any(|t| types.contains(&t)),
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).any(|t| types.contains(&t)),
         _ => false,
     }
 }
@@ -840,17 +752,9 @@ fn extract_main_text(html: &str, url: Option<&str>) -> Option<Extracted> {
 /// Text split into paragraphs at blank lines (or at single line breaks when there are no blank
 /// lines), whitespace collapsed inside each, joined by `"\n\n"`.
 fn paragraphs(text: &str) -> String {
-    let blocks: Vec<&str> = if text.contains("\n\n") {
-        text.split("\n\n").collect()
-    } else {
-        text.lines().collect()
-    };
-    blocks
-        .into_iter()
-        .map(collapse_ws)
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n")
+    let blocks: Vec<&str> =
+        if text.contains("\n\n") { text.split("\n\n").collect() } else { text.lines().collect() };
+    blocks.into_iter().map(collapse_ws).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("\n\n")
 }
 
 /// When the extractor finds nothing: every `<p>` of the page.
@@ -866,10 +770,7 @@ fn fallback_paragraphs(doc: &Html) -> String {
 fn byline_from_elements(doc: &Html, selectors: &[Selector]) -> Option<Vec<String>> {
     for sel in selectors {
         for e in doc.select(sel) {
-            if matches!(
-                e.value().name(),
-                "meta" | "link" | "script" | "style" | "img"
-            ) {
+            if matches!(e.value().name(), "meta" | "link" | "script" | "style" | "img") {
                 let v = e.value();
                 let content = v.attr("content").or(v.attr("value"));
                 if let Some(c) = content.map(split_byline).filter(|a| !a.is_empty()) {
@@ -898,9 +799,7 @@ fn byline_from_author_links(doc: &Html) -> Option<Vec<String>> {
         if text.is_empty() || text.chars().count() > 60 || text.split_whitespace().count() > 5 {
             return None;
         }
-        with_co_authors(link, &text)
-            .or_else(|| Some(split_byline(&text)))
-            .filter(|a| !a.is_empty())
+        with_co_authors(link, &text).or_else(|| Some(split_byline(&text))).filter(|a| !a.is_empty())
     })
 }
 
@@ -943,13 +842,9 @@ fn date_in_text_nodes(doc: &Html) -> Option<PartialDate> {
         let Some(text) = node.value().as_text() else {
             continue;
         };
-        let parent = node
-            .parent()
-            .and_then(|p| p.value().as_element().map(|e| e.name()));
-        if matches!(
-            parent,
-            Some("script" | "style" | "noscript" | "title" | "option" | "textarea")
-        ) {
+        let parent = node.parent().and_then(|p| p.value().as_element().map(|e| e.name()));
+        if matches!(parent, Some("script" | "style" | "noscript" | "title" | "option" | "textarea"))
+        {
             continue;
         }
         let text = text.trim();
@@ -971,6 +866,30 @@ fn date_in_text_nodes(doc: &Html) -> Option<PartialDate> {
         before_h1.get_or_insert(d);
     }
     before_h1
+}
+
+/// The body without byline or date-only paragraphs among its first three ("By Jane Doe",
+/// "Par Élodie Marchand, le 12 octobre 2019", "Posted: March 3, 2021").
+fn drop_leading_byline(body: &str) -> String {
+    let paras: Vec<&str> = body.split("\n\n").collect();
+    let is_meta_line = |p: &str| {
+        let p = p.trim();
+        if p.chars().count() > 120 {
+            return false;
+        }
+        let starts_with_prefix = BYLINE_PREFIXES.iter().any(|pre| {
+            strip_prefix_ci(p, pre).is_some_and(|rest| {
+                rest.starts_with(' ')
+                    && rest.trim_start().chars().next().is_some_and(char::is_uppercase)
+            })
+        });
+        starts_with_prefix || (p.chars().count() <= 60 && parse_date(p).is_some())
+    };
+    let skip = paras.iter().take(3).take_while(|p| is_meta_line(p)).count();
+    if skip == paras.len() {
+        return body.to_string();
+    }
+    paras[skip..].join("\n\n")
 }
 
 /// A "By Jane Doe" line among the first paragraphs of the text.
@@ -1011,11 +930,8 @@ pub fn split_byline(byline: &str) -> Vec<String> {
             .find_map(|p| strip_prefix_ci(part, p).filter(|rest| rest.starts_with(' ')))
             .map_or(part, str::trim_start);
         let lower_part = part.to_lowercase();
-        let part = part
-            .split_whitespace()
-            .filter(|w| !w.starts_with('@'))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let part =
+            part.split_whitespace().filter(|w| !w.starts_with('@')).collect::<Vec<_>>().join(" ");
         let part = part.as_str();
         let starts_lower = part.chars().next().is_some_and(char::is_lowercase);
         if part.is_empty()
@@ -1038,8 +954,7 @@ pub fn split_byline(byline: &str) -> Vec<String> {
 /// `s` without the ASCII prefix `prefix`, compared ignoring ASCII case.
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
 }
 
 /// Drop a site name before or after the headline: `Headline | Site` → `Headline`. A part is a
@@ -1047,10 +962,7 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 /// is much shorter than the headline.
 fn strip_site_name(title: &str, site_names: &[String]) -> String {
     let norm = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
+        s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
     };
     let sites: Vec<String> = site_names
         .iter()
@@ -1061,9 +973,7 @@ fn strip_site_name(title: &str, site_names: &[String]) -> String {
     let is_site = |part: &str| {
         let p = norm(part);
         !p.is_empty()
-            && sites
-                .iter()
-                .any(|s| p == *s || p.contains(s.as_str()) || s.contains(p.as_str()))
+            && sites.iter().any(|s| p == *s || p.contains(s.as_str()) || s.contains(p.as_str()))
     };
     let mut t = title.trim().to_string();
     loop {
@@ -1165,11 +1075,7 @@ fn for_each_tag(bytes: &[u8], mut f: impl FnMut(usize, usize, &str, bool, bool))
             continue;
         }
         name.clear();
-        name.extend(
-            bytes[name_start..j]
-                .iter()
-                .map(|b| b.to_ascii_lowercase() as char),
-        );
+        name.extend(bytes[name_start..j].iter().map(|b| b.to_ascii_lowercase() as char));
         let Some(gt) = bytes[j..].iter().position(|&b| b == b'>') else {
             break;
         };
@@ -1180,9 +1086,8 @@ fn for_each_tag(bytes: &[u8], mut f: impl FnMut(usize, usize, &str, bool, bool))
         if !closing && (name == "script" || name == "style") {
             let close = format!("</{name}");
             let rest = &bytes[i..];
-            let found = rest
-                .windows(close.len())
-                .position(|w| w.eq_ignore_ascii_case(close.as_bytes()));
+            let found =
+                rest.windows(close.len()).position(|w| w.eq_ignore_ascii_case(close.as_bytes()));
             match found {
                 Some(p) => i += p,
                 None => break,
@@ -1204,11 +1109,7 @@ fn first_text(doc: &Html, sel: &Selector) -> Option<String> {
 
 fn element_text(e: ElementRef) -> String {
     let v = e.value();
-    if let Some(c) = v
-        .attr("content")
-        .or(v.attr("value"))
-        .filter(|_| v.name() == "meta")
-    {
+    if let Some(c) = v.attr("content").or(v.attr("value")).filter(|_| v.name() == "meta") {
         return collapse_ws(c);
     }
     collapse_ws(&e.text().collect::<Vec<_>>().join(" "))
@@ -1239,9 +1140,7 @@ fn html_unescape(s: &str) -> String {
         ("&#8211;", "\u{2013}"),
         ("&#8212;", "\u{2014}"),
     ];
-    ENTITIES
-        .iter()
-        .fold(s.to_string(), |acc, (e, r)| acc.replace(e, r))
+    ENTITIES.iter().fold(s.to_string(), |acc, (e, r)| acc.replace(e, r))
 }
 
 #[cfg(test)]
@@ -1264,16 +1163,8 @@ mod tests {
         format!(
             "{} | {} | {} | {}",
             a.title.as_deref().unwrap_or("-"),
-            a.date.map_or("-".to_string(), |d| format!(
-                "{}@{}",
-                d.value.display(),
-                d.source
-            )),
-            if a.authors.is_empty() {
-                "-".to_string()
-            } else {
-                a.authors.join("+")
-            },
+            a.date.map_or("-".to_string(), |d| format!("{}@{}", d.value.display(), d.source)),
+            if a.authors.is_empty() { "-".to_string() } else { a.authors.join("+") },
             a.source.as_deref().unwrap_or("-"),
         )
     }
@@ -1362,11 +1253,7 @@ mod tests {
         let a = parse_html(&html, None).expect("parses");
         assert!(a.body.starts_with("The council met"), "{}", a.body);
         assert_eq!(a.body.matches("\n\n").count(), 2, "{}", a.body);
-        assert!(
-            !a.body.contains("Home") && !a.body.contains("var x"),
-            "{}",
-            a.body
-        );
+        assert!(!a.body.contains("Home") && !a.body.contains("var x"), "{}", a.body);
     }
 
     #[test]
@@ -1374,11 +1261,7 @@ mod tests {
         let cases: &[(&str, &str, &str)] = &[
             ("plain", "Jane Doe", "Jane Doe"),
             ("by_prefix", "By Jane Doe", "Jane Doe"),
-            (
-                "caps_list",
-                "JANE DOE, JOHN ROE and MAX MUSTER",
-                "JANE DOE+JOHN ROE+MAX MUSTER",
-            ),
+            ("caps_list", "JANE DOE, JOHN ROE and MAX MUSTER", "JANE DOE+JOHN ROE+MAX MUSTER"),
             ("ampersand", "Jane Doe & John Roe", "Jane Doe+John Roe"),
             ("role_dropped", "Jane Doe, Senior Correspondent", "Jane Doe"),
             ("email_dropped", "Jane Doe jdoe@example.com", "Jane Doe"),
@@ -1393,31 +1276,12 @@ mod tests {
 
     #[test]
     fn strip_site_name_table() {
-        let sites = vec![
-            "The Daily Example".to_string(),
-            "www.dailyexample.com".to_string(),
-        ];
+        let sites = vec!["The Daily Example".to_string(), "www.dailyexample.com".to_string()];
         let cases: &[(&str, &str, &str)] = &[
-            (
-                "pipe_suffix",
-                "Rates rise again | The Daily Example",
-                "Rates rise again",
-            ),
-            (
-                "dash_suffix_matching_host",
-                "Rates rise again - DailyExample",
-                "Rates rise again",
-            ),
-            (
-                "prefix_site",
-                "The Daily Example | Rates rise again",
-                "Rates rise again",
-            ),
-            (
-                "dash_inside_headline_kept",
-                "Spider-Man - the review",
-                "Spider-Man - the review",
-            ),
+            ("pipe_suffix", "Rates rise again | The Daily Example", "Rates rise again"),
+            ("dash_suffix_matching_host", "Rates rise again - DailyExample", "Rates rise again"),
+            ("prefix_site", "The Daily Example | Rates rise again", "Rates rise again"),
+            ("dash_inside_headline_kept", "Spider-Man - the review", "Spider-Man - the review"),
             ("no_separator", "Rates rise again", "Rates rise again"),
             (
                 "section_and_site",
@@ -1448,10 +1312,7 @@ mod tests {
 
     #[test]
     fn unclosed_formatting_tags_do_not_hang() {
-        let html = format!(
-            "<html><body>{}{BODY}</body></html>",
-            "<b><i>x".repeat(20_000)
-        );
+        let html = format!("<html><body>{}{BODY}</body></html>", "<b><i>x".repeat(20_000));
         let started = std::time::Instant::now();
         let _ = parse_html(&html, None);
         assert!(started.elapsed().as_secs() < 30);
@@ -1460,9 +1321,6 @@ mod tests {
     #[test]
     fn empty_and_textless_pages() {
         assert!(matches!(parse_html("  ", None), Err(ParseError::Empty)));
-        assert!(matches!(
-            parse_html("<html><body></body></html>", None),
-            Err(ParseError::NoText)
-        ));
+        assert!(matches!(parse_html("<html><body></body></html>", None), Err(ParseError::NoText)));
     }
 }
