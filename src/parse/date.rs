@@ -211,11 +211,7 @@ pub fn parse_date(s: &str) -> Option<PartialDate> {
     }
     if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
         let year: i32 = s.parse().ok()?;
-        return checked(
-            NaiveDate::from_ymd_opt(year, 1, 1)?,
-            DatePrecision::Year,
-            None,
-        );
+        return checked(NaiveDate::from_ymd_opt(year, 1, 1)?, DatePrecision::Year, None);
     }
     None
 }
@@ -226,13 +222,10 @@ pub fn date_from_path(s: &str) -> Option<PartialDate> {
     // (start, date) candidates; the leftmost wins.
     let mut found: Vec<(usize, PartialDate)> = Vec::new();
     // The two separators must agree: `2016-1206` is not a date.
-    let day = PATH_YMD
-        .captures_iter(s)
-        .filter(|c| c[2] == c[4])
-        .find_map(|c| {
-            let d = ymd(&c[1], &c[3], &c[5]).and_then(|d| checked(d, DatePrecision::Day, None))?;
-            Some((c.get(1).map_or(0, |m| m.start()), d))
-        });
+    let day = PATH_YMD.captures_iter(s).filter(|c| c[2] == c[4]).find_map(|c| {
+        let d = ymd(&c[1], &c[3], &c[5]).and_then(|d| checked(d, DatePrecision::Day, None))?;
+        Some((c.get(1).map_or(0, |m| m.start()), d))
+    });
     found.extend(day);
     let slashed = PATH_SLASHED.captures_iter(s).find_map(|c| {
         let month = match c[2].parse::<u32>() {
@@ -240,26 +233,17 @@ pub fn date_from_path(s: &str) -> Option<PartialDate> {
             Err(_) => month_number(&c[2].to_lowercase())?,
         };
         let d = NaiveDate::from_ymd_opt(c[1].parse().ok()?, month, c[3].parse().ok()?)?;
-        Some((
-            c.get(0).map_or(0, |m| m.start()),
-            checked(d, DatePrecision::Day, None)?,
-        ))
+        Some((c.get(0).map_or(0, |m| m.start()), checked(d, DatePrecision::Day, None)?))
     });
     found.extend(slashed);
     if found.is_empty() {
         let month = PATH_MONTH.captures_iter(s).find_map(|c| {
             let d = ymd(&c[1], &c[2], "1")?;
-            Some((
-                c.get(0).map_or(0, |m| m.start()),
-                checked(d, DatePrecision::Month, None)?,
-            ))
+            Some((c.get(0).map_or(0, |m| m.start()), checked(d, DatePrecision::Month, None)?))
         });
         found.extend(month);
     }
-    found
-        .into_iter()
-        .min_by_key(|(start, _)| *start)
-        .map(|(_, d)| d)
+    found.into_iter().min_by_key(|(start, _)| *start).map(|(_, d)| d)
 }
 
 /// The ISO 8601 / RFC 3339 forms, when they make up the whole string.
@@ -269,11 +253,7 @@ fn parse_iso(s: &str) -> Option<PartialDate> {
     let time = match (c.get(4), c.get(5)) {
         (Some(h), Some(m)) => {
             let sec = c.get(6).map_or(Ok(0), |x| x.as_str().parse()).ok()?;
-            Some(NaiveTime::from_hms_opt(
-                h.as_str().parse().ok()?,
-                m.as_str().parse().ok()?,
-                sec,
-            )?)
+            Some(NaiveTime::from_hms_opt(h.as_str().parse().ok()?, m.as_str().parse().ok()?, sec)?)
         }
         _ => None,
     };
@@ -301,21 +281,13 @@ fn parse_anywhere(s: &str) -> Option<PartialDate> {
         }
         if let Some(d) = ymd(&c[1], &c[3], &c[5]).and_then(|d| checked(d, DatePrecision::Day, None))
         {
-            consider(
-                c.get(1).map_or(0, |m| m.start()),
-                c.get(5).map_or(0, |m| m.end()),
-                d,
-            );
+            consider(c.get(1).map_or(0, |m| m.start()), c.get(5).map_or(0, |m| m.end()), d);
             break;
         }
     }
     for c in CJK.captures_iter(s) {
         let day = c.get(3).map_or("1", |m| m.as_str());
-        let precision = if c.get(3).is_some() {
-            DatePrecision::Day
-        } else {
-            DatePrecision::Month
-        };
+        let precision = if c.get(3).is_some() { DatePrecision::Day } else { DatePrecision::Month };
         if let Some(d) = ymd(&c[1], &c[2], day).and_then(|d| checked(d, precision, None)) {
             let m = c.get(0).map_or(0..0, |m| m.range());
             consider(m.start, m.end, d);
@@ -327,11 +299,7 @@ fn parse_anywhere(s: &str) -> Option<PartialDate> {
             continue;
         }
         if let Some(d) = numeric_year_last(&c[1], &c[3], &c[5], &c[2]) {
-            consider(
-                c.get(1).map_or(0, |m| m.start()),
-                c.get(5).map_or(0, |m| m.end()),
-                d,
-            );
+            consider(c.get(1).map_or(0, |m| m.start()), c.get(5).map_or(0, |m| m.end()), d);
             break;
         }
     }
@@ -361,11 +329,7 @@ fn numeric_year_last(a: &str, b: &str, y: &str, sep: &str) -> Option<PartialDate
     } else {
         (b, a)
     };
-    checked(
-        NaiveDate::from_ymd_opt(year, month, day)?,
-        DatePrecision::Day,
-        None,
-    )
+    checked(NaiveDate::from_ymd_opt(year, month, day)?, DatePrecision::Day, None)
 }
 
 /// A token of the month-name grammar: a number (value, digit count) or a lowercase word.
@@ -386,11 +350,7 @@ fn tokenize(s: &str) -> Vec<(usize, usize, Tok)> {
         }
         let mut end = start + ch.len_utf8();
         while let Some(&(i, c)) = iter.peek() {
-            let same = if is_digit {
-                c.is_ascii_digit()
-            } else {
-                c.is_alphabetic()
-            };
+            let same = if is_digit { c.is_ascii_digit() } else { c.is_alphabetic() };
             if !same {
                 break;
             }
@@ -410,10 +370,7 @@ fn tokenize(s: &str) -> Vec<(usize, usize, Tok)> {
 }
 
 fn month_number(word: &str) -> Option<u32> {
-    MONTHS
-        .iter()
-        .find(|(name, _)| *name == word)
-        .map(|&(_, m)| m)
+    MONTHS.iter().find(|(name, _)| *name == word).map(|&(_, m)| m)
 }
 
 fn is_filler(t: &Tok) -> bool {
@@ -508,11 +465,7 @@ fn checked(
     precision: DatePrecision,
     time: Option<NaiveTime>,
 ) -> Option<PartialDate> {
-    is_plausible(date).then_some(PartialDate {
-        date,
-        precision,
-        time,
-    })
+    is_plausible(date).then_some(PartialDate { date, precision, time })
 }
 
 #[cfg(test)]
@@ -533,32 +486,12 @@ mod tests {
     fn parse_date_table() {
         let cases: &[(&str, &str, &str)] = &[
             ("iso_day", "2016-12-06", "2016-12-06"),
-            (
-                "iso_offset_kept_local",
-                "2016-12-06T23:30:00-05:00",
-                "2016-12-06 23:30:00",
-            ),
+            ("iso_offset_kept_local", "2016-12-06T23:30:00-05:00", "2016-12-06 23:30:00"),
             ("iso_zulu", "2016-12-06T14:00:00Z", "2016-12-06 14:00:00"),
-            (
-                "iso_fraction_compact_offset",
-                "2016-12-06T14:00:00.000+0100",
-                "2016-12-06 14:00:00",
-            ),
-            (
-                "iso_space_no_seconds",
-                "2016-12-06 09:15",
-                "2016-12-06 09:15:00",
-            ),
-            (
-                "rfc2822",
-                "Tue, 06 Dec 2016 14:00:00 +0000",
-                "2016-12-06 14:00:00",
-            ),
-            (
-                "weekday_month_day_year",
-                "Tuesday, December 06, 2016",
-                "2016-12-06",
-            ),
+            ("iso_fraction_compact_offset", "2016-12-06T14:00:00.000+0100", "2016-12-06 14:00:00"),
+            ("iso_space_no_seconds", "2016-12-06 09:15", "2016-12-06 09:15:00"),
+            ("rfc2822", "Tue, 06 Dec 2016 14:00:00 +0000", "2016-12-06 14:00:00"),
+            ("weekday_month_day_year", "Tuesday, December 06, 2016", "2016-12-06"),
             ("month_day_year", "December 6, 2016", "2016-12-06"),
             ("abbrev_dot", "Dec. 6, 2016", "2016-12-06"),
             ("sept_dot", "Sept. 6, 2016", "2016-09-06"),
@@ -575,16 +508,8 @@ mod tests {
             ("french_month_year", "mars 2014", "2014-03"),
             ("year_alone", "2014", "2014"),
             ("year_inside_text_is_not_a_date", "In 2014 we", "none"),
-            (
-                "slash_both_small_is_month_first",
-                "06/12/2016",
-                "2016-06-12",
-            ),
-            (
-                "slash_day_first_when_unambiguous",
-                "13/12/2016",
-                "2016-12-13",
-            ),
+            ("slash_both_small_is_month_first", "06/12/2016", "2016-06-12"),
+            ("slash_day_first_when_unambiguous", "13/12/2016", "2016-12-13"),
             ("slash_month_first_unambiguous", "12/13/2016", "2016-12-13"),
             ("dot_is_day_first", "06.12.2016", "2016-12-06"),
             ("dash_is_day_first", "06-12-2016", "2016-12-06"),
@@ -592,31 +517,11 @@ mod tests {
             ("cjk_day", "2016年12月6日", "2016-12-06"),
             ("cjk_month", "2016年12月", "2016-12"),
             ("korean_day", "2016년 12월 6일", "2016-12-06"),
-            (
-                "time_pm",
-                "Dec. 6, 2016 2:05 p.m. ET",
-                "2016-12-06 14:05:00",
-            ),
-            (
-                "time_compact_pm",
-                "Posted: Tuesday, December 6, 2016 2:14PM",
-                "2016-12-06 14:14:00",
-            ),
-            (
-                "time_12_am",
-                "December 6, 2016 12:10 am",
-                "2016-12-06 00:10:00",
-            ),
-            (
-                "updated_prefix",
-                "Updated 10:32 AM EST, Tue December 6, 2016",
-                "2016-12-06",
-            ),
-            (
-                "leftmost_wins",
-                "Published 2016-12-06, updated December 8, 2016",
-                "2016-12-06",
-            ),
+            ("time_pm", "Dec. 6, 2016 2:05 p.m. ET", "2016-12-06 14:05:00"),
+            ("time_compact_pm", "Posted: Tuesday, December 6, 2016 2:14PM", "2016-12-06 14:14:00"),
+            ("time_12_am", "December 6, 2016 12:10 am", "2016-12-06 00:10:00"),
+            ("updated_prefix", "Updated 10:32 AM EST, Tue December 6, 2016", "2016-12-06"),
+            ("leftmost_wins", "Published 2016-12-06, updated December 8, 2016", "2016-12-06"),
             ("zero_date", "0000-00-00", "none"),
             ("five_digit_year", "99999-01-01", "none"),
             ("february_30", "2016-02-30", "none"),
@@ -638,31 +543,11 @@ mod tests {
         let cases: &[(&str, &str, &str)] = &[
             ("file_name_dashed", "2016-12-06-slug.txt", "2016-12-06"),
             ("file_name_compact", "20161206_x.html", "2016-12-06"),
-            (
-                "url_slashed_day",
-                "https://example.com/2016/12/06/slug",
-                "2016-12-06",
-            ),
-            (
-                "url_month_only",
-                "https://example.com/2016/12/slug",
-                "2016-12",
-            ),
-            (
-                "url_month_name",
-                "https://example.com/world/2016/dec/06/slug",
-                "2016-12-06",
-            ),
-            (
-                "publisher_prefix",
-                "paper_2015-12-22_slug.txt",
-                "2015-12-22",
-            ),
-            (
-                "long_number_is_not_a_date",
-                "story/1201612061234.html",
-                "none",
-            ),
+            ("url_slashed_day", "https://example.com/2016/12/06/slug", "2016-12-06"),
+            ("url_month_only", "https://example.com/2016/12/slug", "2016-12"),
+            ("url_month_name", "https://example.com/world/2016/dec/06/slug", "2016-12-06"),
+            ("publisher_prefix", "paper_2015-12-22_slug.txt", "2015-12-22"),
+            ("long_number_is_not_a_date", "story/1201612061234.html", "none"),
             ("invalid_compact", "19991399.html", "none"),
             ("mixed_separators", "2016-1206.txt", "none"),
             ("no_date", "about/contact.html", "none"),

@@ -112,10 +112,7 @@ fn finish(encoding: &'static Encoding, bytes: &[u8]) -> Result<String, ParseErro
 
 /// The kind of binary file `bytes` starts like, if any.
 fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
-    BINARY_SIGNATURES
-        .iter()
-        .find(|(magic, _)| bytes.starts_with(magic))
-        .map(|&(_, kind)| kind)
+    BINARY_SIGNATURES.iter().find(|(magic, _)| bytes.starts_with(magic)).map(|&(_, kind)| kind)
 }
 
 /// The charset an HTML (or XML) file declares in its first 4 KB: `<meta charset="…">`,
@@ -123,9 +120,7 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
 /// Lowercased.
 pub fn sniff_html_charset(bytes: &[u8]) -> Option<String> {
     let head = &bytes[..bytes.len().min(SNIFF_LEN)];
-    let caps = XML_ENCODING
-        .captures(head)
-        .or_else(|| META_CHARSET.captures(head))?;
+    let caps = XML_ENCODING.captures(head).or_else(|| META_CHARSET.captures(head))?;
     let label = String::from_utf8_lossy(&caps[1]).to_ascii_lowercase();
     (!label.is_empty()).then_some(label)
 }
@@ -142,9 +137,7 @@ pub fn charset_from_content_type(content_type: &str) -> Option<String> {
 pub fn gunzip_limited(bytes: &[u8], limit: u64) -> Result<Vec<u8>, ParseError> {
     let mut out = Vec::new();
     let mut reader = MultiGzDecoder::new(bytes).take(limit.saturating_add(1));
-    reader
-        .read_to_end(&mut out)
-        .map_err(|e| ParseError::Gzip(e.to_string()))?;
+    reader.read_to_end(&mut out).map_err(|e| ParseError::Gzip(e.to_string()))?;
     if out.len() as u64 > limit {
         return Err(ParseError::Gzip(format!(
             "decompressed data passes the {limit}-byte limit (--max-file-size); \
@@ -172,17 +165,9 @@ mod tests {
     }
 
     fn utf16(s: &str, big_endian: bool) -> Vec<u8> {
-        let mut out = if big_endian {
-            vec![0xFE, 0xFF]
-        } else {
-            vec![0xFF, 0xFE]
-        };
+        let mut out = if big_endian { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
         for unit in s.encode_utf16() {
-            let b = if big_endian {
-                unit.to_be_bytes()
-            } else {
-                unit.to_le_bytes()
-            };
+            let b = if big_endian { unit.to_be_bytes() } else { unit.to_le_bytes() };
             out.extend_from_slice(&b);
         }
         out
@@ -191,18 +176,8 @@ mod tests {
     #[test]
     fn decode_text_table() {
         let cases: Vec<(&str, Vec<u8>, Option<&str>, &str)> = vec![
-            (
-                "plain_utf8",
-                "Café déjà vu".as_bytes().to_vec(),
-                None,
-                "ok:Café déjà vu",
-            ),
-            (
-                "utf8_bom_stripped",
-                b"\xEF\xBB\xBFhello".to_vec(),
-                None,
-                "ok:hello",
-            ),
+            ("plain_utf8", "Café déjà vu".as_bytes().to_vec(), None, "ok:Café déjà vu"),
+            ("utf8_bom_stripped", b"\xEF\xBB\xBFhello".to_vec(), None, "ok:hello"),
             ("utf16_le_bom", utf16("Grüße", false), None, "ok:Grüße"),
             ("utf16_be_bom", utf16("Grüße", true), None, "ok:Grüße"),
             (
@@ -211,18 +186,8 @@ mod tests {
                 Some("windows-1252"),
                 "ok:café \u{201C}quoted\u{201D}",
             ),
-            (
-                "declared_latin1_means_1252",
-                b"caf\xE9".to_vec(),
-                Some("ISO-8859-1"),
-                "ok:café",
-            ),
-            (
-                "declared_8859_2",
-                b"\xB1".to_vec(),
-                Some("iso-8859-2"),
-                "ok:ą",
-            ),
+            ("declared_latin1_means_1252", b"caf\xE9".to_vec(), Some("ISO-8859-1"), "ok:café"),
+            ("declared_8859_2", b"\xB1".to_vec(), Some("iso-8859-2"), "ok:ą"),
             (
                 "valid_utf8_beats_wrong_label",
                 "café".as_bytes().to_vec(),
@@ -263,16 +228,8 @@ mod tests {
     #[test]
     fn sniff_html_charset_table() {
         let cases: &[(&str, &[u8], Option<&str>)] = &[
-            (
-                "meta_charset",
-                b"<html><head><meta charset=\"windows-1252\">",
-                Some("windows-1252"),
-            ),
-            (
-                "meta_charset_unquoted",
-                b"<meta charset=UTF-8>",
-                Some("utf-8"),
-            ),
+            ("meta_charset", b"<html><head><meta charset=\"windows-1252\">", Some("windows-1252")),
+            ("meta_charset_unquoted", b"<meta charset=UTF-8>", Some("utf-8")),
             (
                 "http_equiv",
                 b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-8859-1\">",
@@ -284,11 +241,7 @@ mod tests {
                 Some("shift_jis"),
             ),
             ("none", b"<html><head><title>x</title>", None),
-            (
-                "charset_in_body_text_ignored",
-                b"<p>charset=latin1</p>",
-                None,
-            ),
+            ("charset_in_body_text_ignored", b"<p>charset=latin1</p>", None),
         ];
         for (name, bytes, want) in cases {
             assert_eq!(sniff_html_charset(bytes).as_deref(), *want, "case {name}");
@@ -317,14 +270,8 @@ mod tests {
     fn gunzip_within_limit() {
         let mut two_members = gzip(b"hello ");
         two_members.extend(gzip(b"world"));
-        assert_eq!(
-            gunzip_limited(&two_members, 100).ok(),
-            Some(b"hello world".to_vec())
-        );
-        assert_eq!(
-            gunzip_limited(&gzip(b"12345"), 5).ok(),
-            Some(b"12345".to_vec())
-        );
+        assert_eq!(gunzip_limited(&two_members, 100).ok(), Some(b"hello world".to_vec()));
+        assert_eq!(gunzip_limited(&gzip(b"12345"), 5).ok(), Some(b"12345".to_vec()));
     }
 
     #[test]
@@ -337,13 +284,7 @@ mod tests {
 
     #[test]
     fn gunzip_corrupt_is_an_error() {
-        assert!(matches!(
-            gunzip_limited(b"\x1F\x8Bnot gzip", 100),
-            Err(ParseError::Gzip(_))
-        ));
-        assert!(matches!(
-            gunzip_limited(b"plain text", 100),
-            Err(ParseError::Gzip(_))
-        ));
+        assert!(matches!(gunzip_limited(b"\x1F\x8Bnot gzip", 100), Err(ParseError::Gzip(_))));
+        assert!(matches!(gunzip_limited(b"plain text", 100), Err(ParseError::Gzip(_))));
     }
 }
