@@ -86,10 +86,13 @@ struct Lexicon {
 }
 
 /// Lowercase particles that may sit inside a name ("Charles de Gaulle", "Ludwig van Beethoven").
-const PARTICLES: &[&str] = &[
+pub(crate) const PARTICLES: &[&str] = &[
     "de", "van", "von", "bin", "al", "da", "del", "della", "di", "du", "der", "den", "la", "le",
     "ter", "dos", "das", "el",
 ];
+
+/// Words that close a name ("Brent Bozell III", "Martin Luther King Jr.").
+const NAME_SUFFIXES: &[&str] = &["jr.", "jr", "sr.", "sr", "ii", "iii", "iv"];
 
 /// Endings of ordinary words that open a sentence ("Endless", "Obviously") and are no name.
 const COMMON_ENDINGS: &[&str] = &[
@@ -291,6 +294,9 @@ fn classify(word: &str, initial: bool, seen: &Seen) -> Class {
     }
     if lex.function.contains(&key) || lex.calendar.contains(&key) {
         return Class::Other;
+    }
+    if NAME_SUFFIXES.contains(&key.as_str()) {
+        return Class::Name;
     }
     let letters = word.chars().filter(|c| c.is_alphabetic()).count();
     if letters >= 2 && !word.chars().any(char::is_lowercase) {
@@ -512,10 +518,14 @@ fn candidate(
     let start = tokens[s].start;
     let end = name_end(body, tokens[e]);
     let text = body[start..end].split_whitespace().collect::<Vec<_>>().join(" ");
-    let words: Vec<String> = (s..=e)
+    let mut words: Vec<String> = (s..=e)
         .filter(|&k| classes[k] == Class::Name)
         .map(|k| lower(&body[tokens[k].start..name_end(body, tokens[k])]))
         .collect();
+    // A suffix is part of the name as written but not the surname other mentions use.
+    while words.len() > 1 && words.last().is_some_and(|w| NAME_SUFFIXES.contains(&w.as_str())) {
+        words.pop();
+    }
     let mut gender = LEXICON.given.get(&words[0]).copied().flatten();
     let mut titled = None;
     // A full name counts on its own when it opens with a given name or an initial, or when none

@@ -24,7 +24,9 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use super::people::{find_cast, is_role_word, tokenize, Cast, Gender, Person, Token, PREPOSITIONS};
+use super::people::{
+    find_cast, is_role_word, tokenize, Cast, Gender, Person, Token, PARTICLES, PREPOSITIONS,
+};
 
 /// How a quote's speaker was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -105,6 +107,7 @@ const PRONOUN_PARAGRAPHS: usize = 3;
 
 struct Rules {
     speech: HashSet<String>,
+    inverting: HashSet<String>,
     title_cues: HashSet<String>,
     pronouns: HashMap<String, Option<Gender>>,
 }
@@ -118,22 +121,24 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         .flat_map(str::split_whitespace)
         .map(str::to_lowercase)
         .collect();
+    let inverting = rule_lines(include_str!("rules/inverting-verbs.txt"))
+        .flat_map(str::split_whitespace)
+        .map(str::to_lowercase)
+        .collect();
     let title_cues =
         rule_lines(include_str!("rules/title-cues.txt")).map(str::to_lowercase).collect();
     let mut pronouns = HashMap::new();
     for line in rule_lines(include_str!("rules/pronouns.txt")) {
         if let Some((word, code)) = line.split_once(' ') {
             let gender = match code.trim() {
-                "m" => Some(Some(Gender::Male)),
-                "f" => Some(Some(Gender::Female)),
-                _ => Some(None),
+                "m" => Some(Gender::Male),
+                "f" => Some(Gender::Female),
+                _ => None,
             };
-            if let Some(g) = gender {
-                pronouns.insert(word.to_lowercase(), g);
-            }
+            pronouns.insert(word.to_lowercase(), gender);
         }
     }
-    Rules { speech, title_cues, pronouns }
+    Rules { speech, inverting, title_cues, pronouns }
 });
 
 /// True for a verb of saying written in lowercase ("said", "tells"; not "Post").
@@ -431,7 +436,11 @@ impl<'a> Reader<'a> {
             return None;
         }
         let end = self.sentence_after(from, para.end, POST_VERB_WINDOW);
-        let verb = (from..end).find(|&i| is_speech_verb(self.word(i)))?;
+        let Some(verb) = (from..end).find(|&i| is_speech_verb(self.word(i))) else {
+            // "“…?” Lee points out.": a name right after a quote left open, whatever the verb.
+            let p = self.mention_at(from).filter(|_| open_ended(inner, rest))?;
+            return Some(Found { subject: Subject::Named(p), direct: true });
+        };
         let subject = if verb == from {
             let stop = self.sentence_after(verb + 1, para.end, INVERTED_NAME_WINDOW);
             match self.first_mention(verb + 1, stop) {
@@ -452,13 +461,22 @@ impl<'a> Reader<'a> {
         Some(Found { subject, direct })
     }
 
+    /// True when a sentence ends between tokens `i - 1` and `i`: a line break or semicolon, or
+    /// a full stop, question or exclamation mark before a word that is not lowercase
+    /// ("(R-Ky.) said" goes on).
+    fn sentence_break(&self, i: usize) -> bool {
+        let gap = &self.body[self.tokens[i - 1].end..self.tokens[i].start];
+        gap.contains(['\n', ';'])
+            || (gap.contains(['.', '!', '?'])
+                && !self.word(i).chars().next().is_some_and(char::is_lowercase))
+    }
+
     /// Start of the sentence that ends just before token `to` (never before `floor`).
     fn sentence_start(&self, to: usize, floor: usize) -> usize {
         let i = to.saturating_sub(1).max(floor);
         let mut s = i;
         while s > floor && i - s < PRE_WINDOW {
-            let gap = &self.body[self.tokens[s - 1].end..self.tokens[s].start];
-            if gap.contains(['.', '!', '?', '\n', ';']) {
+            if self.sentence_break(s) {
                 break;
             }
             s -= 1;
@@ -530,14 +548,12 @@ impl<'a> Reader<'a> {
         let open = self.tokens.get(to).map_or(self.body.len(), |t| t.start);
         let gap = &self.body[self.tokens[to - 1].end..open];
         let Some(verb) = (from..to).rev().find(|&i| is_speech_verb(self.word(i))) else {
-            // "Lee broke down what went wrong: “…”": a colon introduces the subject's words.
-            if !gap.contains(':') {
-                return None;
-            }
-            return match self.clause_subject(from, to, from) {
-                Subject::Named(p) => Some(Found { subject: Subject::Named(p), direct: true }),
-                _ => None,
-            };
+            // No verb of saying: the words are the sentence subject's ("Lee broke down what went
+            // wrong: “…”", "Lee blamed the court's “…”").
+            let direct = gap.contains(':');
+            return self
+                .sentence_subject(from, to)
+                .map(|p| Found { subject: Subject::Named(p), direct });
         };
         let direct = across || (to - verb <= 3 && gap.contains([',', ':']));
         let subject = self.clause_subject(from, verb, to);
@@ -552,7 +568,9 @@ impl<'a> Reader<'a> {
         while j > from {
             let gap = &self.body[self.tokens[j - 1].end..self.tokens[j].start];
             let word = self.word(j - 1);
-            let titled = word.chars().next().is_some_and(char::is_uppercase) || is_role_word(word);
+            let titled = word.chars().next().is_some_and(char::is_uppercase)
+                || is_role_word(word)
+                || PARTICLES.contains(&word);
             if gap.chars().all(|c| c == ' ' || c == '\u{a0}') && titled {
                 j -= 1;
             } else {
@@ -603,11 +621,17 @@ impl<'a> Reader<'a> {
                 weak = Some(Subject::Named(p));
             }
         }
-        let pick = if participle { strong.last() } else { strong.first() };
+        let mut pick = if participle { strong.last() } else { strong.first() };
+        // "Lee confirmed she had and said, “…”": the name opening the clause beats the pronoun.
+        if let (Some(Subject::Pronoun(..)), Some(Subject::Named(_))) = (pick, strong.last()) {
+            pick = strong.last();
+        }
         if let Some(s) = pick.copied().or(weak) {
             return s;
         }
-        match self.first_mention(verb + 1, (verb + 1 + INVERTED_NAME_WINDOW).min(limit)) {
+        let inverting = verb < self.tokens.len() && RULES.inverting.contains(self.word(verb));
+        let stop = if inverting { (verb + 1 + INVERTED_NAME_WINDOW).min(limit) } else { verb };
+        match self.first_mention(verb + 1, stop) {
             Some(p) => Subject::Named(p),
             None => Subject::Unnamed,
         }
@@ -643,6 +667,14 @@ impl<'a> Reader<'a> {
         } else {
             None
         }
+    }
+
+    /// The first person in tokens `from..to` standing as a subject and not possessive.
+    fn sentence_subject(&self, from: usize, to: usize) -> Option<usize> {
+        (from..to).find_map(|i| {
+            let p = self.mention_at(i)?;
+            (self.subject_position(i, from) && !self.possessive(i)).then_some(p)
+        })
     }
 
     /// Finds who said the quote made of `group`: after a closing mark that leaves the sentence
