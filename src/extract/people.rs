@@ -355,6 +355,16 @@ pub fn is_role_word(word: &str) -> bool {
     LEXICON.role_heads.contains(&key) || LEXICON.role_mods.contains(&key)
 }
 
+/// True for a role word that can follow a name used as a modifier ("Clinton spokesman", "Trump
+/// Campaign Manager"): a role head, or a capitalised role modifier other than a connective.
+fn is_title_word(word: &str) -> bool {
+    let key = lower(word);
+    LEXICON.role_heads.contains(&key)
+        || (starts_upper(word)
+            && LEXICON.role_mods.contains(&key)
+            && !matches!(key.as_str(), "and" | "of" | "for" | "on"))
+}
+
 /// True when the word at token `i` is a verb of saying.
 fn is_speech_at(body: &str, tokens: &[Token], i: usize) -> bool {
     tokens.get(i).is_some_and(|t| super::quotes::is_speech_verb(&body[t.start..t.end]))
@@ -488,7 +498,16 @@ fn candidates(body: &str, tokens: &[Token]) -> Vec<Candidate> {
             }
             let mut s = k;
             k = e + 1;
+            // "Clinton Foundation", "Trump campaign manager": a name used as a modifier.
             let followed_by_org = e + 1 < run_end && classes[e + 1] == Class::Organisation;
+            let followed_by_role = e + 1 < tokens.len()
+                && adjacent(body, tokens, e + 1)
+                && name_end(body, tokens[e]) == tokens[e].end
+                && is_title_word(&body[tokens[e + 1].start..tokens[e + 1].end])
+                && !initial[e + 1];
+            if followed_by_role {
+                continue;
+            }
             if followed_by_org || e + 1 - s > MAX_NAME_TOKENS {
                 continue;
             }

@@ -80,12 +80,9 @@ const CLAUSE_OPENERS: &[&str] = &[
     "while",
     "when",
     "as",
-    "after",
-    "before",
     "because",
     "although",
     "though",
-    "since",
     "so",
     "where",
     "whereas",
@@ -95,7 +92,6 @@ const CLAUSE_OPENERS: &[&str] = &[
     "however",
     "later",
     "yet",
-    "until",
     "once",
     "if",
     "even",
@@ -519,7 +515,13 @@ impl<'a> Reader<'a> {
         }
         // "Carl Reyes: “…”" (a name and a colon, as in round-ups and transcripts)
         if gap.trim_start().starts_with(':') {
-            if let Some(p) = self.mention_ending_at(to - 1) {
+            let sentence = self.sentence_start(to, floor);
+            let named = self.mention_ending_at(to - 1).filter(|&p| {
+                // "said of Lee:" names the topic, not the speaker.
+                let m = self.cast.people[p].mentions.iter().rev().find(|m| m.1 <= open);
+                m.is_some_and(|m| self.subject_position(self.token_at(m.0), sentence))
+            });
+            if let Some(p) = named {
                 return Some(Found { subject: Subject::Named(p), direct: true });
             }
         }
@@ -619,6 +621,14 @@ impl<'a> Reader<'a> {
                 && !(i > from && PREPOSITIONS.contains(&self.lower(i - 1).as_str()))
             {
                 weak = Some(Subject::Named(p));
+            }
+        }
+        if participle {
+            // "Lee said, adding, “…”": a participle shares the subject of the verb before it.
+            if let Some(v) = (from..verb).rev().find(|&i| is_speech_verb(self.word(i))) {
+                if let named @ Subject::Named(_) = self.clause_subject(from, v, v) {
+                    return named;
+                }
             }
         }
         let mut pick = if participle { strong.last() } else { strong.first() };
@@ -971,6 +981,21 @@ mod tests {
             "editorial_marks_kept",
             "Rob Lane said “(w)e continue to explore every avenue.”",
             &[("(w)e continue to explore every avenue.", Some("Rob Lane"))],
+        ),
+        (
+            "participle_shares_subject",
+            "The vote is next week, Tom Reyes said, adding, “we will rebuild the old bridge.”",
+            &[("we will rebuild the old bridge.", Some("Tom Reyes"))],
+        ),
+        (
+            "said_of_names_the_topic",
+            "Ann Lowe, who ran against Carl Dunn, said of Dunn: “He never once showed up.”",
+            &[("He never once showed up.", Some("Ann Lowe"))],
+        ),
+        (
+            "appositive_possessive_is_not_speaker",
+            "Dan Reed, Mary Olson’s press aide, said “the tour is over for this year.”",
+            &[("the tour is over for this year.", Some("Dan Reed"))],
         ),
         (
             "object_of_preposition_is_not_speaker",
