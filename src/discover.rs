@@ -75,7 +75,10 @@ pub fn discover(roots: &[PathBuf]) -> Discovery {
         for entry in walker {
             match entry {
                 Ok(entry) => {
-                    if !entry.file_type().is_file() || detect_format(entry.path()).is_none() {
+                    if !entry.file_type().is_file()
+                        || detect_format(entry.path()).is_none()
+                        || is_project_file(&entry)
+                    {
                         continue;
                     }
                     let key = path_key(entry.path());
@@ -114,6 +117,13 @@ pub fn discover(roots: &[PathBuf]) -> Discovery {
     found
 }
 
+/// README, LICENSE, CHANGELOG and similar files describe a folder; they are not articles.
+fn is_project_file(entry: &DirEntry) -> bool {
+    let name = entry.file_name().to_string_lossy().to_uppercase();
+    let stem = name.split('.').next().unwrap_or("");
+    matches!(stem, "README" | "LICENSE" | "LICENCE" | "CHANGELOG" | "CONTRIBUTING" | "NOTICE")
+}
+
 fn is_hidden(entry: &DirEntry) -> bool {
     entry.file_name().to_str().map(|s| s.starts_with('.')).unwrap_or(false)
 }
@@ -146,6 +156,7 @@ mod tests {
         std::fs::write(root.join(".git/b.txt"), "x").unwrap();
         std::fs::write(root.join(".hidden.txt"), "x").unwrap();
         std::fs::write(root.join("image.png"), "x").unwrap();
+        std::fs::write(root.join("README.md"), "x").unwrap();
         let roots = check_roots(&[root]).unwrap();
         let d = discover(&roots);
         let names: Vec<_> =

@@ -25,6 +25,8 @@ use score::{match_quotes, normalize, speaker_right, Prf};
 #[derive(Debug, Clone, Deserialize)]
 pub struct GoldArticle {
     pub path: String,
+    /// The record inside a container file (`line 3`, `record 2`).
+    pub locator: Option<String>,
     pub title: Option<String>,
     pub date: Option<String>,
     pub author: Option<serde_json::Value>,
@@ -106,7 +108,10 @@ struct Indexed {
     quotes: Vec<(Option<String>, String)>,
 }
 
-fn load(store: &Store) -> Result<(Vec<(Vec<String>, String)>, HashMap<String, Indexed>)> {
+/// Every article's paths with its id, and what the index holds for each id.
+type Loaded = (Vec<(Vec<String>, String)>, HashMap<String, Indexed>);
+
+fn load(store: &Store) -> Result<Loaded> {
     let f = &store.fields;
     let reader = store.reader()?;
     let searcher = reader.searcher();
@@ -174,10 +179,14 @@ pub fn evaluate(store: &Store, gold: &[GoldArticle]) -> Result<EvalReport> {
     let mut report = EvalReport { gold_articles: gold.len(), ..Default::default() };
     let (mut quotes, mut places) = (None::<Prf>, None::<Prf>);
     for g in gold {
-        let suffix = format!("/{}", g.path.trim_start_matches("./"));
+        let rel = match &g.locator {
+            Some(l) => format!("{}#{}", g.path.trim_start_matches("./"), l),
+            None => g.path.trim_start_matches("./").to_string(),
+        };
+        let suffix = format!("/{rel}");
         let found = paths
             .iter()
-            .find(|(ps, _)| ps.iter().any(|p| p.ends_with(&suffix) || p == &g.path))
+            .find(|(ps, _)| ps.iter().any(|p| p.ends_with(&suffix) || p == &rel))
             .and_then(|(_, id)| by_id.get(id));
         if found.is_none() {
             report.missing += 1;

@@ -45,9 +45,11 @@ impl Default for ParseOptions {
 /// The format of a file from its name, and whether it is gzip-compressed; `None` for files
 /// morgue does not read.
 pub fn detect_format(path: &Path) -> Option<(Format, bool)> {
-    let name = path.file_name()?.to_str().map(str::to_lowercase).or_else(|| {
-        path.file_name().map(|n| n.to_string_lossy().to_lowercase())
-    })?;
+    let name = path
+        .file_name()?
+        .to_str()
+        .map(str::to_lowercase)
+        .or_else(|| path.file_name().map(|n| n.to_string_lossy().to_lowercase()))?;
     let (name, gz) = match name.strip_suffix(".gz") {
         Some(n) => (n.to_string(), true),
         None => (name, false),
@@ -206,7 +208,9 @@ fn read_jsonl(reader: impl Read, opts: &ParseOptions) -> Vec<Record> {
             }
         }
         if line.len() as u64 > MAX_JSONL_LINE {
-            out.push(Err(ParseError::Other(format!("line {n}: longer than {MAX_JSONL_LINE} bytes"))));
+            out.push(Err(ParseError::Other(format!(
+                "line {n}: longer than {MAX_JSONL_LINE} bytes"
+            ))));
             // skip the rest of the line
             let mut rest = Vec::new();
             if reader.read_until(b'\n', &mut rest).is_err() {

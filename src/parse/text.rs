@@ -274,7 +274,7 @@ pub fn split_names(s: &str) -> Vec<String> {
     let s = s.trim().trim_end_matches('.');
     let mut names = Vec::new();
     let parts: Vec<&str> = s
-        .split(|c| c == ',' || c == '&' || c == ';' || c == '|')
+        .split([',', '&', ';', '|'])
         .flat_map(|p| p.split(" and "))
         .map(str::trim)
         .filter(|p| !p.is_empty())

@@ -1,0 +1,133 @@
+//! Quotes, speakers, people and places, on the seed and the sample corpus.
+
+use serde_json::Value;
+
+use super::{repo, TestEnv};
+
+fn seed_quotes(quotes: &[Value]) -> Vec<&Value> {
+    quotes.iter().filter(|q| q["path"].as_str().unwrap().contains("/seed/")).collect()
+}
+
+#[test]
+fn every_kerry_quote_of_the_seed_comes_back_as_john_kerry() {
+    let env = TestEnv::shared();
+    let kerry = env.jsonl(&["quotes", "--speaker", "Kerry", "--limit", "100000"]);
+    let seed = seed_quotes(&kerry);
+    assert_eq!(seed.len(), 3, "{seed:#?}");
+    assert!(seed.iter().all(|q| q["speaker"] == "John Kerry"));
+    let texts: Vec<&str> = seed.iter().map(|q| q["text"].as_str().unwrap()).collect();
+    assert!(texts.iter().any(|t| t.contains("explore every avenue")));
+    assert!(texts.iter().any(|t| t.starts_with("a long shot at best")));
+    assert!(texts.iter().any(|t| t.contains("actively trying to push it")));
+    // "Kerry" and "John Kerry" are one person.
+    let full = env.jsonl(&["quotes", "--speaker", "John Kerry", "--limit", "100000"]);
+    assert_eq!(kerry, full);
+    // Every line has the documented keys, and `path` is the article's search path.
+    for q in &kerry {
+        for key in ["speaker", "text", "article_id", "path", "title", "date", "start", "end"] {
+            assert!(q.get(key).is_some(), "{key} missing in {q}");
+        }
+    }
+}
+
+#[test]
+fn lavrov_and_toner_in_the_seed() {
+    let env = TestEnv::shared();
+    let lavrov = env.jsonl(&["quotes", "--speaker", "Lavrov", "--limit", "1000"]);
+    let seed = seed_quotes(&lavrov);
+    assert!(seed.iter().all(|q| q["speaker"] == "Sergey Lavrov"));
+    // the paragraph with only a closing mark is a quote from the paragraph's start
+    assert!(
+        seed.iter().any(|q| q["text"].as_str().unwrap().starts_with("By refusing to walk out")),
+        "{seed:#?}"
+    );
+    assert!(seed.iter().any(|q| q["text"].as_str().unwrap().contains("treated as terrorists")));
+    let toner = env.jsonl(&["quotes", "--speaker", "Mark Toner", "--limit", "1000"]);
+    let seed = seed_quotes(&toner);
+    // his answer, its continuation paragraphs, and the later quote
+    assert!(seed.len() >= 4, "{seed:#?}");
+    assert!(seed.iter().any(|q| q["text"].as_str().unwrap().contains("foodstuffs, medical care")));
+}
+
+#[test]
+fn scare_quotes_and_titles_are_nobodys_quotes() {
+    let env = TestEnv::shared();
+    let all = env.jsonl(&["quotes", "--limit", "1000000"]);
+    for t in all.iter().map(|q| q["text"].as_str().unwrap()) {
+        assert_ne!(t, "barbaric");
+        assert_ne!(t, "war crimes");
+        assert!(!t.contains("Flashpoint in Ukraine"), "book title listed as a quote");
+    }
+}
+
+#[test]
+fn editorial_marks_are_searchable_as_words() {
+    let env = TestEnv::shared();
+    let hits = env.jsonl(&["quotes", "\"we continue to explore\"", "--limit", "10"]);
+    assert!(
+        hits.iter().any(|q| q["text"].as_str().unwrap().contains("(w)e continue")),
+        "{hits:#?}"
+    );
+}
+
+#[test]
+fn speakers_lists_counts_and_people_search_works() {
+    let env = TestEnv::shared();
+    let speakers = env.json(&["speakers", "--limit", "500"]);
+    let kerry = speakers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["speaker"] == "John Kerry")
+        .expect("John Kerry listed");
+    let n = env.jsonl(&["quotes", "--speaker", "Kerry", "--limit", "100000"]).len() as u64;
+    assert_eq!(kerry["count"].as_u64().unwrap(), n);
+    let by_person = env.json(&["search", "--person", "Kerry", "--limit", "100"]);
+    let by_full = env.json(&["search", "--person", "John Kerry", "--limit", "100"]);
+    assert_eq!(by_person["total"], by_full["total"]);
+    assert!(by_person["total"].as_u64().unwrap() >= 5);
+}
+
+#[test]
+fn places_are_canonical_and_aliases_resolve() {
+    let env = TestEnv::shared();
+    let us = env.json(&["search", "--place", "U.S.", "--limit", "100"]);
+    let full = env.json(&["search", "--place", "United States", "--limit", "100"]);
+    assert_eq!(us["total"], full["total"]);
+    assert!(us["total"].as_u64().unwrap() > 0);
+    let seed = env.json(&["search", "aleppo ceasefire", "--place", "Syria"]);
+    assert!(seed["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["path"].as_str().unwrap().contains("/seed/")));
+}
+
+#[test]
+fn show_lists_quotes_people_and_places() {
+    let env = TestEnv::shared();
+    let view = env.json(&["show", &env.path_of("wire/porto-floods-evacuations.txt")]);
+    assert!(view["quotes"].as_array().unwrap().len() >= 6);
+    assert!(view["people"].as_array().unwrap().iter().any(|p| p == "Ana Duarte"));
+    assert!(view["places"].as_array().unwrap().iter().any(|p| p == "Porto"));
+}
+
+/// Quality floor on the team's gold: fails if quote F1 or speaker accuracy drop.
+#[test]
+fn sample_gold_scores_stay_above_the_floor() {
+    let env = TestEnv::shared();
+    let gold = repo().join("tests/gold/sample-text.jsonl");
+    let report = env.json(&["eval", "--gold", gold.to_str().unwrap()]);
+    assert_eq!(report["missing"], 0, "{report:#}");
+    let f1 = report["quotes"]["f1"].as_f64().unwrap();
+    let speaker = report["speaker_accuracy"]["rate"].as_f64().unwrap();
+    let title = report["title"]["rate"].as_f64().unwrap();
+    let date = report["date"]["rate"].as_f64().unwrap();
+    let author = report["author"]["rate"].as_f64().unwrap();
+    assert!(f1 >= QUOTE_F1_FLOOR, "quote F1 {f1} < {QUOTE_F1_FLOOR}: {report:#}");
+    assert!(speaker >= SPEAKER_FLOOR, "speaker accuracy {speaker} < {SPEAKER_FLOOR}: {report:#}");
+    assert!(title >= 0.95 && date >= 0.95 && author >= 0.95, "{report:#}");
+}
+
+const QUOTE_F1_FLOOR: f64 = 0.95;
+const SPEAKER_FLOOR: f64 = 0.65;
