@@ -1,6 +1,6 @@
 //! Article → quotes, people and places, one module per kind.
 //!
-//! Extraction reads the article body only (never the footer). Its rules live in data files
+//! Extraction reads the article body (never the footer); places are also looked for in the title. Its rules live in data files
 //! under `extract/rules/` and in the place gazetteer under `data/places/`.
 
 pub mod people;
@@ -27,6 +27,9 @@ pub fn extract(article: &Article) -> Extracted {
     let quotes::Extraction { quotes, people } = quotes::extract(&article.body);
     let exclude: Vec<(usize, usize)> =
         people.iter().flat_map(|p| p.mentions.iter().copied()).collect();
-    let places = places::Gazetteer::global().find(&article.body, &exclude);
+    let gazetteer = places::Gazetteer::global();
+    // Places named in the headline count too (their offsets are within the title).
+    let mut places = article.title.as_deref().map(|t| gazetteer.find(t, &[])).unwrap_or_default();
+    places.extend(gazetteer.find(&article.body, &exclude));
     Extracted { quotes, people, places }
 }

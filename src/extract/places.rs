@@ -775,7 +775,11 @@ impl Gazetteer {
     /// Whether the word right before `s` (after one space) ends a gazetteer form ("Kansas City").
     fn form_ending_at(&self, text: &str, s: usize) -> Option<usize> {
         let before = text[..s].trim_end();
-        let word_start = before.rfind(|c: char| c.is_whitespace()).map_or(0, |i| i + 1);
+        let word_start = before
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let word = before[word_start..].trim_end_matches([',', ';', ':']);
         self.by_lower
             .get(&word.to_lowercase())

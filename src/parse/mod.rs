@@ -231,6 +231,7 @@ fn read_jsonl(reader: impl Read, opts: &ParseOptions) -> Vec<Record> {
             })
             .map(|mut a| {
                 a.locator = Some(format!("line {n}"));
+                a.format = Some(Format::Jsonl);
                 a
             });
         out.push(record);

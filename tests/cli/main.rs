@@ -2,6 +2,7 @@
 //! the seed article read from `../shared/seeds/`.
 
 mod archive;
+mod formats;
 mod quotes;
 
 use std::path::{Path, PathBuf};
