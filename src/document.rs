@@ -80,6 +80,14 @@ pub fn day_to_tantivy(d: NaiveDate) -> DateTime {
     DateTime::from_timestamp_secs(secs)
 }
 
+/// A person as `morgue show` lists them: canonical name, other forms seen, role as written.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PersonInfo {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub role: Option<String>,
+}
+
 /// Stored form of an article's date: what `morgue show` prints.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct DateInfo {
@@ -152,6 +160,17 @@ pub fn article_doc(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Ta
             doc.add_text(f.people_text, alias);
         }
     }
+    let people_info: Vec<PersonInfo> = p
+        .extracted
+        .people
+        .iter()
+        .map(|x| PersonInfo {
+            name: x.name.clone(),
+            aliases: x.aliases.clone(),
+            role: x.role.clone(),
+        })
+        .collect();
+    doc.add_text(f.people_info, serde_json::to_string(&people_info).unwrap_or_default());
     for place in crate::extract::places::distinct(&p.extracted.places) {
         doc.add_text(f.places, place);
     }

@@ -32,6 +32,11 @@ use crate::parse::{parse_file, ParseError, ParseOptions};
 use crate::schema::{kinds, Fields};
 use crate::store::Store;
 
+/// Articles held in memory before a commit is forced (bounds memory on large containers).
+const MAX_PENDING_ARTICLES: usize = 5_000;
+/// Articles of a container parsed and extracted together.
+const CONTAINER_CHUNK: usize = 256;
+
 /// How a run behaves.
 #[derive(Debug, Clone)]
 pub struct IndexOptions {
@@ -112,6 +117,17 @@ enum Outcome {
         bad_records: Vec<String>,
     },
     Failed(String),
+}
+
+/// A file being read: what the summary and its record need.
+struct FileRun {
+    existed: bool,
+    /// Whether every article was already in the index from another file.
+    all_known: bool,
+    entries: Vec<(String, Option<String>)>,
+    bad_records: Vec<String>,
+    /// Set for streamed files, whose entries count as sources as soon as they are read.
+    path: Option<String>,
 }
 
 /// The incremental state: every file record, and which files hold each article.
@@ -229,10 +245,12 @@ pub fn run(store: &Store, opts: &IndexOptions, progress: &dyn Progress) -> Resul
         }
     }
     progress.start(todo.len() as u64);
+    let (containers, singles): (Vec<&SourceFile>, Vec<&SourceFile>) =
+        todo.into_iter().partition(|f| crate::parse::is_container(&f.path));
     let mut last_commit = Instant::now();
     let mut since_commit = 0usize;
     let batch_size = (rayon::current_num_threads() * 16).max(32);
-    for batch in todo.chunks(batch_size) {
+    for batch in singles.chunks(batch_size) {
         let parse_opts = &opts.parse;
         let known: Vec<Option<String>> =
             batch.iter().map(|f| run.state.files.get(&f.key).map(|r| r.hash.clone())).collect();
@@ -246,11 +264,18 @@ pub fn run(store: &Store, opts: &IndexOptions, progress: &dyn Progress) -> Resul
             progress.advance(1);
         }
         since_commit += batch.len();
-        if since_commit >= opts.commit_every_files || last_commit.elapsed() >= opts.commit_every {
+        if since_commit >= opts.commit_every_files
+            || last_commit.elapsed() >= opts.commit_every
+            || run.cache.len() >= MAX_PENDING_ARTICLES
+        {
             run.commit()?;
             since_commit = 0;
             last_commit = Instant::now();
         }
+    }
+    for file in containers {
+        run.index_container(file)?;
+        progress.advance(1);
     }
     run.commit()?;
     progress.finish();
@@ -394,44 +419,162 @@ impl Run<'_> {
                 self.summary.unchanged += 1;
             }
             Outcome::Parsed { hash, articles, bad_records } => {
-                for reason in bad_records {
-                    self.summary.failed_records += 1;
-                    self.summary.failures.push(Failure { path: file.key.clone(), reason });
-                }
-                let existed = self.state.files.contains_key(&file.key);
-                if let Some(old) = self.state.files.get(&file.key).cloned() {
-                    for (id, _) in &old.entries {
-                        self.mark_dirty(id);
-                    }
-                    self.state.remove_entries(&old);
-                }
-                let all_known = articles
-                    .iter()
-                    .all(|a| self.state.sources.get(&a.id).map(|s| !s.is_empty()).unwrap_or(false));
-                let mut entries = Vec::with_capacity(articles.len());
-                for prepared in articles {
-                    self.mark_dirty(&prepared.id);
-                    entries.push((prepared.id.clone(), prepared.article.locator.clone()));
-                    self.cache.insert(prepared.id.clone(), prepared);
-                }
-                let rec = FileRecord {
-                    path: file.key.clone(),
-                    size: file.size,
-                    mtime: file.mtime,
-                    hash,
-                    entries,
-                };
-                self.state.add_entries(&rec);
-                self.put_record(rec);
-                if existed {
-                    self.summary.updated += 1;
-                } else if all_known {
-                    self.summary.duplicate += 1;
-                } else {
-                    self.summary.added += 1;
-                }
+                let mut file_run = self.begin_file(file);
+                self.add_articles(&mut file_run, articles);
+                file_run.bad_records = bad_records;
+                self.finish_file(file, file_run, hash);
             }
         }
+        Ok(())
+    }
+
+    /// Start replacing a file's articles: its old entries no longer count as sources.
+    fn begin_file(&mut self, file: &SourceFile) -> FileRun {
+        let existed = self.state.files.contains_key(&file.key);
+        if let Some(old) = self.state.files.get(&file.key).cloned() {
+            for (id, _) in &old.entries {
+                self.mark_dirty(id);
+            }
+            self.state.remove_entries(&old);
+        }
+        FileRun {
+            existed,
+            all_known: true,
+            entries: Vec::new(),
+            bad_records: Vec::new(),
+            path: None,
+        }
+    }
+
+    /// Add articles read from the file of `file_run`.
+    fn add_articles(&mut self, file_run: &mut FileRun, articles: Vec<PreparedArticle>) {
+        for prepared in articles {
+            let known =
+                self.state.sources.get(&prepared.id).map(|s| !s.is_empty()).unwrap_or(false);
+            file_run.all_known &= known;
+            self.mark_dirty(&prepared.id);
+            let entry = (prepared.id.clone(), prepared.article.locator.clone());
+            if let Some(path) = &file_run.path {
+                self.state
+                    .sources
+                    .entry(prepared.id.clone())
+                    .or_default()
+                    .insert(SourceRef { path: path.clone(), locator: entry.1.clone() });
+            }
+            file_run.entries.push(entry);
+            self.cache.insert(prepared.id.clone(), prepared);
+        }
+    }
+
+    /// Write the file's record and count it.
+    fn finish_file(&mut self, file: &SourceFile, file_run: FileRun, hash: String) {
+        for reason in file_run.bad_records {
+            self.summary.failed_records += 1;
+            self.summary.failures.push(Failure { path: file.key.clone(), reason });
+        }
+        let rec = FileRecord {
+            path: file.key.clone(),
+            size: file.size,
+            mtime: file.mtime,
+            hash,
+            entries: file_run.entries,
+        };
+        if file_run.path.is_none() {
+            self.state.add_entries(&rec);
+        }
+        self.put_record(rec);
+        if file_run.existed {
+            self.summary.updated += 1;
+        } else if file_run.all_known {
+            self.summary.duplicate += 1;
+        } else {
+            self.summary.added += 1;
+        }
+    }
+
+    /// Index a container file (JSONL, WARC) as a stream: records are parsed on one thread,
+    /// extracted in parallel in chunks, and committed whenever too many are pending, so memory
+    /// stays flat however large the file is.
+    fn index_container(&mut self, file: &SourceFile) -> Result<()> {
+        let hash = match hash_file(&file.path) {
+            Ok(h) => h,
+            Err(e) => {
+                self.fail(&file.key, &e.to_string());
+                return Ok(());
+            }
+        };
+        if self.state.files.get(&file.key).map(|r| r.hash == hash).unwrap_or(false) {
+            return self.apply(file, Outcome::SameContent { hash });
+        }
+        let mut file_run = self.begin_file(file);
+        file_run.path = Some(file.key.clone());
+        let parse_opts = self.opts.parse.clone();
+        let path = file.path.clone();
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<crate::parse::Record>>(2);
+        let outcome: Result<Result<(), ParseError>> = std::thread::scope(|scope| {
+            let reader = scope.spawn(move || {
+                let mut chunk = Vec::with_capacity(CONTAINER_CHUNK);
+                let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    crate::parse::for_each_record(&path, &parse_opts, &mut |r| {
+                        chunk.push(r);
+                        if chunk.len() >= CONTAINER_CHUNK {
+                            let _ = tx.send(std::mem::take(&mut chunk));
+                        }
+                    })
+                }));
+                if !chunk.is_empty() {
+                    let _ = tx.send(chunk);
+                }
+                result.unwrap_or_else(|_| {
+                    Err(ParseError::Other("internal error while reading this file".to_string()))
+                })
+            });
+            for chunk in rx {
+                let (good, bad): (Vec<_>, Vec<_>) = chunk.into_iter().partition(|r| r.is_ok());
+                file_run
+                    .bad_records
+                    .extend(bad.into_iter().filter_map(|r| r.err()).map(|e| e.to_string()));
+                let prepared: Vec<PreparedArticle> =
+                    good.into_par_iter().filter_map(|r| r.ok()).map(prepare).collect();
+                self.add_articles(&mut file_run, prepared);
+                if self.cache.len() >= MAX_PENDING_ARTICLES {
+                    // Record what is indexed so far, with no hash so the next run reads the
+                    // file again, then commit.
+                    self.put_record(FileRecord {
+                        path: file.key.clone(),
+                        size: 0,
+                        mtime: 0,
+                        hash: String::new(),
+                        entries: file_run.entries.clone(),
+                    });
+                    self.commit()?;
+                }
+            }
+            Ok(reader.join().unwrap_or_else(|_| {
+                Err(ParseError::Other("internal error while reading this file".to_string()))
+            }))
+        });
+        let read_result = outcome?;
+        if file_run.entries.is_empty() {
+            let reason = match read_result {
+                Err(e) => e.to_string(),
+                Ok(()) => file_run
+                    .bad_records
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| ParseError::NoText.to_string()),
+            };
+            self.fail(&file.key, &reason);
+            // Nothing was read: the file's old articles (if any) stay indexed.
+            if let Some(old) = self.state.files.get(&file.key).cloned() {
+                self.state.add_entries(&old);
+            }
+            return Ok(());
+        }
+        if let Err(e) = read_result {
+            file_run.bad_records.push(format!("stopped reading: {e}"));
+        }
+        self.finish_file(file, file_run, hash);
         Ok(())
     }
 

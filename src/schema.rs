@@ -41,6 +41,7 @@ pub mod names {
     pub const PUBLISHED: &str = "published";
     pub const PEOPLE: &str = "people";
     pub const PEOPLE_TEXT: &str = "people_text";
+    pub const PEOPLE_INFO: &str = "people_info";
     pub const PLACES: &str = "places";
     pub const QUOTES: &str = "quotes";
     pub const FORMAT: &str = "format";
@@ -222,6 +223,7 @@ pub struct Fields {
     pub published: Field,
     pub people: Field,
     pub people_text: Field,
+    pub people_info: Field,
     pub places: Field,
     pub quotes: Field,
     pub format: Field,
@@ -269,6 +271,7 @@ impl Fields {
             published: f(PUBLISHED)?,
             people: f(PEOPLE)?,
             people_text: f(PEOPLE_TEXT)?,
+            people_info: f(PEOPLE_INFO)?,
             places: f(PLACES)?,
             quotes: f(QUOTES)?,
             format: f(FORMAT)?,
@@ -329,7 +332,7 @@ mod tests {
             author_text:text:indexed date:date:indexed:stored:fast date_info:stored \
             year:u64:indexed:stored:fast year_month:u64:indexed:fast \
             published:facet:indexed:stored people:string:indexed:stored:fast:multi \
-            people_text:text:indexed places:string:indexed:stored:fast:multi \
+            people_text:text:indexed people_info:stored places:string:indexed:stored:fast:multi \
             quotes:text:indexed format:string:indexed:stored:fast \
             source:string:indexed:stored:fast url:stored tags:string:indexed:stored:fast:multi \
             provenance:stored hash:string:indexed:stored speaker:string:indexed:stored:fast \

@@ -384,6 +384,14 @@ pub fn quotes(store: &Store, req: &QuoteRequest) -> Result<QuoteResults> {
         }
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
     }
+    if !req.attributions.is_empty() {
+        let any: Vec<(Occur, Box<dyn Query>)> = req
+            .attributions
+            .iter()
+            .map(|a| (Occur::Should, query::term_query(f.attribution, a)))
+            .collect();
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+    }
     if let Some(r) = query::date_range(f.date, req.from, req.to) {
         clauses.push((Occur::Must, r));
     }
@@ -480,7 +488,7 @@ pub struct ArticleView {
     pub format: Option<String>,
     pub tags: Vec<String>,
     pub provenance: serde_json::Value,
-    pub people: Vec<String>,
+    pub people: Vec<crate::document::PersonInfo>,
     pub places: Vec<String>,
     pub quotes: Vec<QuoteView>,
     pub body: String,
@@ -558,7 +566,9 @@ pub fn show(store: &Store, key: &str) -> Result<ArticleView> {
         provenance: text_of(&doc, f.provenance)
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or(serde_json::Value::Null),
-        people: texts_of(&doc, f.people),
+        people: text_of(&doc, f.people_info)
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default(),
         places: texts_of(&doc, f.places),
         quotes,
         body: text_of(&doc, f.body).unwrap_or_default(),

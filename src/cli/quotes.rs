@@ -1,7 +1,7 @@
 //! `morgue quotes [QUERY]` and `morgue speakers [QUERY]`
 
 use anyhow::Result;
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use morgue::query::dates::{parse_bound, End};
 use morgue::query::QuoteRequest;
@@ -16,6 +16,11 @@ pub struct QuotesArgs {
     /// Only quotes by this speaker: "Kerry", "John Kerry" and "Secretary Kerry" are the same.
     #[arg(long, value_name = "NAME")]
     pub speaker: Option<String>,
+    /// Only quotes whose speaker was found this way (repeatable): `verb` (an explicit verb of
+    /// saying), `pronoun` ("he said"), `continuation` (a quote-only paragraph after the same
+    /// speaker's quote), `none` (speaker unknown).
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub attribution: Vec<AttributionArg>,
     /// From this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
@@ -31,6 +36,15 @@ pub struct QuotesArgs {
     pub offset: usize,
     #[arg(long, value_enum, default_value_t)]
     pub format: FormatArg,
+}
+
+/// How a quote's speaker was found.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum AttributionArg {
+    Verb,
+    Pronoun,
+    Continuation,
+    None,
 }
 
 #[derive(Debug, Args)]
@@ -49,6 +63,11 @@ pub fn run_quotes(store: &Store, args: QuotesArgs) -> Result<i32> {
         to: args.to.as_deref().map(|s| parse_bound(s, End::To)).transpose()?,
         query: args.query,
         speaker: args.speaker,
+        attributions: args
+            .attribution
+            .iter()
+            .filter_map(|a| a.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect(),
         sort: args.sort.map(Into::into).unwrap_or_default(),
         limit: args.limit,
         offset: args.offset,

@@ -72,6 +72,24 @@ pub type Record = Result<Article, ParseError>;
 
 /// Read every article of the file at `path`. An `Err` is a failure of the whole file.
 pub fn parse_file(path: &Path, opts: &ParseOptions) -> Result<Vec<Record>, ParseError> {
+    let mut out = Vec::new();
+    for_each_record(path, opts, &mut |r| out.push(r))?;
+    Ok(out)
+}
+
+/// Whether a file holds many articles (JSONL, WARC) and is read as a stream.
+pub fn is_container(path: &Path) -> bool {
+    matches!(detect_format(path), Some((Format::Jsonl | Format::Warc, _)))
+}
+
+/// Hand every article of the file at `path` to `sink`, one at a time: containers (JSONL, WARC)
+/// are streamed, so memory stays flat however large they are. An `Err` is a failure of the whole
+/// file; records already handed over stay valid.
+pub fn for_each_record(
+    path: &Path,
+    opts: &ParseOptions,
+    sink: &mut dyn FnMut(Record),
+) -> Result<(), ParseError> {
     let (format, gz) = detect_format(path)
         .ok_or_else(|| ParseError::Other("not a format morgue reads".to_string()))?;
     let file_name = path
@@ -79,7 +97,11 @@ pub fn parse_file(path: &Path, opts: &ParseOptions) -> Result<Vec<Record>, Parse
         .map(|n| n.to_string_lossy().trim_end_matches(".gz").to_string())
         .unwrap_or_default();
     let file = File::open(path)?;
-    let size = file.metadata()?.len();
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(ParseError::Other("a folder, not a file".to_string()));
+    }
+    let size = meta.len();
     let container = matches!(format, Format::Jsonl | Format::Warc);
     if !container && !gz && size > opts.max_file_size {
         return Err(ParseError::TooLarge { size, limit: opts.max_file_size });
@@ -95,19 +117,24 @@ pub fn parse_file(path: &Path, opts: &ParseOptions) -> Result<Vec<Record>, Parse
     match format {
         Format::Warc => {
             let reader = BufReader::with_capacity(1 << 16, reader);
-            Ok(warc::read_warc(reader, opts.max_file_size)
-                .map(|r| {
-                    r.map(|(locator, mut a)| {
-                        a.locator = Some(locator);
-                        a
-                    })
-                })
-                .collect())
+            for r in warc::read_warc(reader, opts.max_file_size) {
+                sink(r.map(|(locator, mut a)| {
+                    a.locator = Some(locator);
+                    a
+                }));
+            }
+            Ok(())
         }
-        Format::Jsonl => Ok(read_jsonl(reader, opts)),
+        Format::Jsonl => {
+            read_jsonl(reader, opts, sink);
+            Ok(())
+        }
         _ => {
             let bytes = read_limited(reader, opts.max_file_size)?;
-            parse_bytes(&bytes, &file_name, format, opts)
+            for r in parse_bytes(&bytes, &file_name, format, opts)? {
+                sink(r);
+            }
+            Ok(())
         }
     }
 }
@@ -167,7 +194,11 @@ pub fn parse_bytes(
                 v => Ok(vec![Ok(json::parse_json_article(&v, &opts.field_map)?)]),
             }
         }
-        Format::Jsonl => Ok(read_jsonl(bytes, opts)),
+        Format::Jsonl => {
+            let mut out = Vec::new();
+            read_jsonl(bytes, opts, &mut |r| out.push(r));
+            Ok(out)
+        }
         Format::Warc => Ok(warc::read_warc(BufReader::new(bytes), opts.max_file_size)
             .map(|r| {
                 r.map(|(locator, mut a)| {
@@ -191,8 +222,7 @@ fn fill_date_from_name(article: &mut Article, file_name: &str) {
 }
 
 /// One article per non-empty line; a bad line is an `Err` naming its line number.
-fn read_jsonl(reader: impl Read, opts: &ParseOptions) -> Vec<Record> {
-    let mut out = Vec::new();
+fn read_jsonl(reader: impl Read, opts: &ParseOptions, out: &mut dyn FnMut(Record)) {
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let mut line = Vec::new();
     let mut n = 0usize;
@@ -203,14 +233,12 @@ fn read_jsonl(reader: impl Read, opts: &ParseOptions) -> Vec<Record> {
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
-                out.push(Err(ParseError::Other(format!("line {n}: {e}"))));
+                out(Err(ParseError::Other(format!("line {n}: {e}"))));
                 break;
             }
         }
         if line.len() as u64 > MAX_JSONL_LINE {
-            out.push(Err(ParseError::Other(format!(
-                "line {n}: longer than {MAX_JSONL_LINE} bytes"
-            ))));
+            out(Err(ParseError::Other(format!("line {n}: longer than {MAX_JSONL_LINE} bytes"))));
             // skip the rest of the line
             let mut rest = Vec::new();
             if reader.read_until(b'\n', &mut rest).is_err() {
@@ -234,9 +262,8 @@ fn read_jsonl(reader: impl Read, opts: &ParseOptions) -> Vec<Record> {
                 a.format = Some(Format::Jsonl);
                 a
             });
-        out.push(record);
+        out(record);
     }
-    out
 }
 
 #[cfg(test)]

@@ -5,6 +5,10 @@
 //! Query syntax (tantivy's): words (all must match), `"phrases"`, `AND`/`OR`/`NOT`, `-word`,
 //! `field:value` on any indexed field (`title:`, `body:`, `author_text:`, `quotes:`, `source:`),
 //! `word*` prefixes. A query of `*` (or none) matches every article.
+//!
+//! Limits, each refused with a message naming it: at most [`MAX_QUERY_BYTES`] bytes, parentheses
+//! at most [`MAX_QUERY_DEPTH`] deep, no leading wildcard (`*ing`), and `field:*` only on fields
+//! with a fast column (such as `year` and `date`).
 
 pub mod dates;
 
@@ -13,7 +17,7 @@ use serde::Serialize;
 use tantivy::query::{
     AllQuery, BooleanQuery, Occur, PhraseQuery, Query, QueryParser, RangeQuery, TermQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::{Field, IndexRecordOption, Schema};
 use tantivy::{Index, Term};
 
 use crate::document::day_to_tantivy;
@@ -24,6 +28,11 @@ use crate::schema::{kinds, text_analyzer, Fields};
 pub const MAX_QUERY_BYTES: usize = 1_000;
 /// The deepest nesting of parentheses accepted.
 pub const MAX_QUERY_DEPTH: usize = 32;
+/// The furthest hit a search can reach (`--offset` + `--limit`): the collector holds that many
+/// hits in memory, so a larger page could exhaust it.
+pub const MAX_PAGE_END: usize = 1_000_000;
+/// The most values a facet may list (`--facets`).
+pub const MAX_FACET_VALUES: usize = 10_000;
 
 /// How hits are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
@@ -59,6 +68,9 @@ pub struct SearchRequest {
 pub struct QuoteRequest {
     pub query: Option<String>,
     pub speaker: Option<String>,
+    /// Only quotes whose speaker was found these ways (`verb`, `pronoun`, `continuation`,
+    /// `none`); empty: all.
+    pub attributions: Vec<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub sort: Sort,
@@ -96,6 +108,68 @@ pub fn check_query(q: &str) -> Result<()> {
     Ok(())
 }
 
+/// Refuse wildcards the parser would silently misread: a leading `*` (`*ing` would search for
+/// `ing`), and `field:*` on a field without a fast column (which tantivy cannot answer).
+pub fn check_wildcards(schema: &Schema, q: &str) -> Result<()> {
+    let mut in_quotes = false;
+    let mut word = String::new();
+    for c in q.chars().chain(std::iter::once(' ')) {
+        match c {
+            '"' => {
+                in_quotes = !in_quotes;
+                word.clear();
+            }
+            _ if in_quotes => {}
+            c if c.is_whitespace() || c == '(' || c == ')' => {
+                check_wildcard_word(schema, &word)?;
+                word.clear();
+            }
+            c => word.push(c),
+        }
+    }
+    Ok(())
+}
+
+fn check_wildcard_word(schema: &Schema, word: &str) -> Result<()> {
+    let word = word.trim_start_matches(['+', '-']);
+    let (field, value) = match word.split_once(':') {
+        Some((f, v)) => (Some(f), v),
+        None => (None, word),
+    };
+    if value.len() > 1 && value.starts_with('*') {
+        return Err(Error::Query(format!(
+            "{word:?}: leading wildcards are not supported; search for whole words"
+        )));
+    }
+    if let (Some(name), "*") = (field, value) {
+        if let Ok(f) = schema.get_field(name) {
+            if !schema.get_field_entry(f).is_fast() {
+                let fast: Vec<&str> = schema
+                    .fields()
+                    .filter(|(_, e)| e.is_fast() && e.is_indexed())
+                    .map(|(_, e)| e.name())
+                    .collect();
+                return Err(Error::Query(format!(
+                    "{word:?}: `FIELD:*` works only on these fields: {}",
+                    fast.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuse pages the collector could not hold: `offset + limit` at most [`MAX_PAGE_END`].
+pub fn check_page(limit: usize, offset: usize) -> Result<()> {
+    match limit.checked_add(offset) {
+        Some(end) if end <= MAX_PAGE_END => Ok(()),
+        _ => Err(Error::Usage(format!(
+            "--limit {limit} with --offset {offset} reaches past hit {MAX_PAGE_END}, the furthest \
+             a search can page; narrow the search (--from/--to, --author) instead"
+        ))),
+    }
+}
+
 /// Whether a query string asks for everything.
 pub fn is_match_all(q: Option<&str>) -> bool {
     q.map(|s| s.trim().is_empty() || s.trim() == "*").unwrap_or(true)
@@ -113,6 +187,7 @@ pub fn parse_text_query(
     }
     let q = q.unwrap_or_default();
     check_query(q)?;
+    check_wildcards(&index.schema(), q)?;
     let mut parser = QueryParser::for_index(index, default_fields.to_vec());
     parser.set_conjunction_by_default();
     if let Some(first) = default_fields.first() {
@@ -174,6 +249,13 @@ pub fn build_search(
     req: &SearchRequest,
 ) -> Result<(Box<dyn Query>, Box<dyn Query>)> {
     dates::check_range(req.from, req.to)?;
+    check_page(req.limit, req.offset)?;
+    if req.facet_size > MAX_FACET_VALUES {
+        return Err(Error::Usage(format!(
+            "--facets {}: a facet lists at most {MAX_FACET_VALUES} values",
+            req.facet_size
+        )));
+    }
     let text = parse_text_query(index, req.query.as_deref(), &[f.title, f.body], 2.0)?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> =
         vec![(Occur::Must, kind_query(f, kinds::ARTICLE)), (Occur::Must, text.box_clone())];
@@ -215,6 +297,42 @@ mod tests {
         assert!(check_query(&"NOT ".repeat(1472)).is_err());
         assert!(check_query("(a AND (b OR c))").is_ok());
         assert!(check_query("\"((((((((((((((((((((((((((((((((((((\"").is_ok());
+    }
+
+    #[test]
+    fn wildcards_the_parser_would_misread_are_refused() {
+        let schema = crate::schema::IndexSchema::builtin().unwrap().schema;
+        let cases = [
+            ("leading_wildcard", "*ing", false),
+            ("double_star", "**", false),
+            ("negated_leading_wildcard", "-*ing", false),
+            ("leading_wildcard_in_group", "a OR (*ing)", false),
+            ("field_leading_wildcard", "title:*own", false),
+            ("any_value_of_text_field", "title:*", false),
+            ("any_value_of_fast_field", "year:*", true),
+            ("lone_star", "*", true),
+            ("trailing_star", "river*", true),
+            ("star_inside_phrase", "\"*ing\"", true),
+            ("phrase_prefix", "\"big bad wo\"*", true),
+            ("unknown_field_left_to_parser", "nosuch:*", true),
+        ];
+        for (name, q, ok) in cases {
+            assert_eq!(check_wildcards(&schema, q).is_ok(), ok, "{name}");
+        }
+    }
+
+    #[test]
+    fn pages_the_collector_cannot_hold_are_refused() {
+        let cases = [
+            ("default_page", 10, 0, true),
+            ("last_page", 10, MAX_PAGE_END - 10, true),
+            ("one_past", 11, MAX_PAGE_END - 10, false),
+            ("huge_limit", usize::MAX, 0, false),
+            ("overflowing_sum", usize::MAX, usize::MAX, false),
+        ];
+        for (name, limit, offset, ok) in cases {
+            assert_eq!(check_page(limit, offset).is_ok(), ok, "{name}");
+        }
     }
 
     #[test]

@@ -270,7 +270,15 @@ pub fn article(a: &ArticleView, fmt: OutputFormat, out: &mut dyn Write) -> io::R
             if !a.tags.is_empty() {
                 writeln!(out, "tags:     {}", a.tags.join(", "))?;
             }
-            writeln!(out, "people:   {}", a.people.join(", "))?;
+            let people: Vec<String> = a
+                .people
+                .iter()
+                .map(|p| match &p.role {
+                    Some(role) => format!("{} ({role})", p.name),
+                    None => p.name.clone(),
+                })
+                .collect();
+            writeln!(out, "people:   {}", people.join(", "))?;
             writeln!(out, "places:   {}", a.places.join(", "))?;
             writeln!(out, "quotes:   {}", a.quotes.len())?;
             for q in &a.quotes {

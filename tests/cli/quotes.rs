@@ -108,7 +108,8 @@ fn show_lists_quotes_people_and_places() {
     let env = TestEnv::shared();
     let view = env.json(&["show", &env.path_of("wire/porto-floods-evacuations.txt")]);
     assert!(view["quotes"].as_array().unwrap().len() >= 6);
-    assert!(view["people"].as_array().unwrap().iter().any(|p| p == "Ana Duarte"));
+    assert!(view["people"].as_array().unwrap().iter().any(|p| p["name"] == "Ana Duarte"
+        && p["role"].as_str().is_some_and(|r| r.contains("Interior Minister"))));
     assert!(view["places"].as_array().unwrap().iter().any(|p| p == "Porto"));
 }
 
@@ -131,3 +132,18 @@ fn sample_gold_scores_stay_above_the_floor() {
 
 const QUOTE_F1_FLOOR: f64 = 0.95;
 const SPEAKER_FLOOR: f64 = 0.65;
+
+#[test]
+fn quotes_filter_by_how_the_speaker_was_found() {
+    let env = TestEnv::shared();
+    let all = env.jsonl(&["quotes", "--speaker", "Kerry", "--limit", "1000"]);
+    let verb =
+        env.jsonl(&["quotes", "--speaker", "Kerry", "--attribution", "verb", "--limit", "1000"]);
+    let pronoun =
+        env.jsonl(&["quotes", "--speaker", "Kerry", "--attribution", "pronoun", "--limit", "1000"]);
+    assert!(!verb.is_empty() && !pronoun.is_empty());
+    assert!(verb.len() + pronoun.len() <= all.len());
+    // the seed's "He called…" quotes are pronoun-attributed
+    assert!(pronoun.iter().any(|q| q["text"].as_str().unwrap().starts_with("a long shot at best")));
+    assert!(!verb.iter().any(|q| q["text"].as_str().unwrap().starts_with("a long shot at best")));
+}
