@@ -30,6 +30,9 @@ pub struct Cast {
     pub people: Vec<Person>,
     /// The gender a pronoun must have to stand for each person (same index as `people`).
     pub genders: Vec<Option<Gender>>,
+    /// True for an organisation that news prose makes a sayer ("CNN reported", "according to
+    /// the Daily Caller"): it can be a quote's speaker but no pronoun stands for it.
+    pub organisations: Vec<bool>,
     /// Every mention, sorted by start.
     pub mentions: Vec<Mention>,
 }
@@ -83,6 +86,8 @@ struct Lexicon {
     organisations: HashSet<String>,
     places: HashSet<String>,
     nationalities: HashSet<String>,
+    surnames: HashSet<String>,
+    groups: HashSet<String>,
 }
 
 /// Lowercase particles that may sit inside a name ("Charles de Gaulle", "Ludwig van Beethoven").
@@ -162,6 +167,8 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         organisations: set(include_str!("rules/organisation-words.txt")),
         places: set(include_str!("rules/place-names.txt")),
         nationalities: set(include_str!("rules/nationalities.txt")),
+        surnames: set(include_str!("rules/surname-words.txt")),
+        groups: set(include_str!("rules/group-words.txt")),
     }
 });
 
@@ -435,8 +442,72 @@ fn role_before(body: &str, tokens: &[Token], s: usize) -> Option<String> {
     Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
+/// True when the word at token `i` is written capitalised but not in capitals ("West", not "WEST").
+fn capitalised_at(body: &str, tokens: &[Token], i: usize) -> bool {
+    let word = &body[tokens[i].start..name_end(body, tokens[i])];
+    starts_upper(word) && word.chars().skip(1).any(char::is_lowercase)
+}
+
+/// Surnames that are also list words ("Marty West", "Steven Law"): a word of
+/// `rules/surname-words.txt` that follows a name and closes its capitalised run is a name there,
+/// and in the rest of the article wherever it stands alone: inside a sentence, or opening one
+/// when a verb of saying follows or the word is never written in lowercase ("West said").
+fn surnames_from_lists(
+    body: &str,
+    tokens: &[Token],
+    initial: &[bool],
+    seen: &Seen,
+    mut classes: Vec<Class>,
+) -> Vec<Class> {
+    let key_at = |i: usize| lower(&body[tokens[i].start..name_end(body, tokens[i])]);
+    let run_goes_on = |i: usize| {
+        i + 1 < tokens.len()
+            && adjacent(body, tokens, i + 1)
+            && !initial[i + 1]
+            && starts_upper(&body[tokens[i + 1].start..tokens[i + 1].end])
+    };
+    let mut found: HashSet<String> = HashSet::new();
+    for i in 1..tokens.len() {
+        if classes[i] != Class::Name
+            && classes[i - 1] == Class::Name
+            && adjacent(body, tokens, i)
+            && !initial[i]
+            && name_end(body, tokens[i - 1]) == tokens[i - 1].end
+            && capitalised_at(body, tokens, i)
+            && !run_goes_on(i)
+            && LEXICON.surnames.contains(&key_at(i))
+        {
+            found.insert(key_at(i));
+        }
+    }
+    if found.is_empty() {
+        return classes;
+    }
+    for i in 0..tokens.len() {
+        if classes[i] == Class::Name || !capitalised_at(body, tokens, i) {
+            continue;
+        }
+        let key = key_at(i);
+        if !found.contains(&key) || run_goes_on(i) {
+            continue;
+        }
+        let alone_ok = !initial[i]
+            || !seen.lowercase.contains(&key)
+            || is_speech_at(body, tokens, i + 1)
+            || (is_adverb_at(body, tokens, i + 1) && is_speech_at(body, tokens, i + 2));
+        if alone_ok {
+            classes[i] = Class::Name;
+        }
+    }
+    classes
+}
+
+fn is_adverb_at(body: &str, tokens: &[Token], i: usize) -> bool {
+    tokens.get(i).is_some_and(|t| body[t.start..t.end].ends_with("ly"))
+}
+
 /// Finds the name candidates of the body, in order.
-fn candidates(body: &str, tokens: &[Token]) -> Vec<Candidate> {
+fn candidates(body: &str, tokens: &[Token]) -> (Vec<Candidate>, Vec<Candidate>) {
     let initial: Vec<bool> = (0..tokens.len()).map(|i| sentence_initial(body, tokens, i)).collect();
     let mut seen = Seen { lowercase: HashSet::new(), capitalised_inside: HashSet::new() };
     for (i, t) in tokens.iter().enumerate() {
@@ -455,6 +526,8 @@ fn candidates(body: &str, tokens: &[Token]) -> Vec<Candidate> {
         .enumerate()
         .map(|(i, t)| classify(&body[t.start..name_end(body, *t)], initial[i], &seen))
         .collect();
+    let classes = surnames_from_lists(body, tokens, &initial, &seen, classes);
+    let organisations = organisation_mentions(body, tokens, &initial, &classes);
 
     let mut out = Vec::new();
     let mut i = 0;
@@ -508,7 +581,12 @@ fn candidates(body: &str, tokens: &[Token]) -> Vec<Candidate> {
             if followed_by_role {
                 continue;
             }
-            if followed_by_org || e + 1 - s > MAX_NAME_TOKENS {
+            // "Daily Ledger", "Tribune Review": a name after an organisation word is part of the
+            // organisation's name (a party word is a label: "Republican Jo Hardy").
+            let after_org = s > run_start
+                && classes[s - 1] == Class::Organisation
+                && !LEXICON.groups.contains(&lower(&body[tokens[s - 1].start..tokens[s - 1].end]));
+            if followed_by_org || after_org || e + 1 - s > MAX_NAME_TOKENS {
                 continue;
             }
             // "Endless Sergey Lavrov": a sentence-initial word opens a longer name only when it is
@@ -522,7 +600,110 @@ fn candidates(body: &str, tokens: &[Token]) -> Vec<Candidate> {
             out.push(candidate(body, tokens, &classes, &seen, run_start, s, e));
         }
     }
-    out
+    (out, organisations)
+}
+
+/// Longest organisation name looked at, in words.
+const MAX_ORGANISATION_TOKENS: usize = 6;
+
+/// True for an acronym that can name an organisation ("CNN", "FBI", "DNC").
+fn is_acronym(word: &str) -> bool {
+    (2..=6).contains(&word.len()) && word.chars().all(|c| c.is_ascii_uppercase())
+}
+
+/// Organisations that news prose makes a sayer, as mentions: a capitalised run holding an
+/// organisation word or an acronym ("Fox News", "the White House", "CNN") that is followed by a
+/// verb of saying ("Politico reported") or follows "according to" somewhere in the body; then
+/// every mention of the same run. A run with a role, honorific or a person's name at its end
+/// ("House Speaker Paul Ryan") is no organisation, and neither is a party or group of people
+/// ("Senate Republicans").
+fn organisation_mentions(
+    body: &str,
+    tokens: &[Token],
+    initial: &[bool],
+    classes: &[Class],
+) -> Vec<Candidate> {
+    let word_at = |i: usize| &body[tokens[i].start..name_end(body, tokens[i])];
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if !starts_upper(word_at(i)) {
+            i += 1;
+            continue;
+        }
+        let mut e = i;
+        while e + 1 < tokens.len()
+            && e + 1 - i < MAX_ORGANISATION_TOKENS
+            && adjacent(body, tokens, e + 1)
+            && !initial[e + 1]
+            && name_end(body, tokens[e]) == tokens[e].end
+            && starts_upper(word_at(e + 1))
+        {
+            e += 1;
+        }
+        let next = e + 1;
+        // "The White House": a leading function word is not part of the name.
+        let mut s = i;
+        while s <= e && LEXICON.function.contains(&lower(word_at(s))) {
+            s += 1;
+        }
+        i = next;
+        if s > e {
+            continue;
+        }
+        let words: Vec<&str> = (s..=e).map(word_at).collect();
+        let marked = (s..=e).any(|k| classes[k] == Class::Organisation || is_acronym(word_at(k)));
+        let personal = (s..=e).any(|k| matches!(classes[k], Class::Role | Class::Honorific(_)));
+        let group = words.iter().all(|w| {
+            let key = lower(w);
+            LEXICON.groups.contains(&key)
+                || LEXICON.nationalities.contains(&key)
+                || LEXICON.places.contains(&key)
+        });
+        if marked && !personal && !group {
+            runs.push((s, e));
+        }
+    }
+    let text_of = |s: usize, e: usize| {
+        body[tokens[s].start..name_end(body, tokens[e])]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let lower_at = |i: usize| lower(&body[tokens[i].start..tokens[i].end]);
+    let sayers: HashSet<String> = runs
+        .iter()
+        .filter(|&&(s, e)| {
+            let possessive = name_end(body, tokens[e]) != tokens[e].end;
+            let says = !possessive
+                && e + 1 < tokens.len()
+                && adjacent(body, tokens, e + 1)
+                && (is_speech_at(body, tokens, e + 1)
+                    || (is_adverb_at(body, tokens, e + 1) && is_speech_at(body, tokens, e + 2)));
+            let mut k = s;
+            if k > 0 && lower_at(k - 1) == "the" {
+                k -= 1;
+            }
+            let according = k >= 2 && lower_at(k - 1) == "to" && lower_at(k - 2) == "according";
+            says || according
+        })
+        .map(|&(s, e)| text_of(s, e))
+        .collect();
+    runs.iter()
+        .filter_map(|&(s, e)| {
+            let text = text_of(s, e);
+            sayers.contains(&text).then(|| Candidate {
+                start: tokens[s].start,
+                end: name_end(body, tokens[e]),
+                words: vec![lower(&text)],
+                text,
+                titled: None,
+                gender: None,
+                role: None,
+                evidence: true,
+            })
+        })
+        .collect()
 }
 
 fn candidate(
@@ -625,7 +806,7 @@ impl Group {
 
 /// Finds the people of `body` and all their mentions; `tokens` is `tokenize(body)`.
 pub fn find_cast(body: &str, tokens: &[Token]) -> Cast {
-    let cands = candidates(body, tokens);
+    let (mut cands, organisations) = candidates(body, tokens);
     let mut groups: Vec<Group> = Vec::new();
     let mut owner: Vec<Option<usize>> = vec![None; cands.len()];
     // Full names first: same first and last word is the same person.
@@ -649,6 +830,15 @@ pub fn find_cast(body: &str, tokens: &[Token]) -> Cast {
         if let Some(g) = *o {
             strong[g] |= c.evidence;
         }
+    }
+    // The surname alone with evidence ("Black said") vouches for the full name it shortens.
+    let vouched: HashSet<&str> = cands
+        .iter()
+        .filter(|c| c.words.len() == 1 && c.evidence)
+        .map(|c| c.words[0].as_str())
+        .collect();
+    for (g, group) in groups.iter().enumerate() {
+        strong[g] |= vouched.contains(group.last.as_str());
     }
     let mut renumber = vec![None; groups.len()];
     let mut kept = Vec::new();
@@ -709,6 +899,30 @@ pub fn find_cast(body: &str, tokens: &[Token]) -> Cast {
             None => None,
         };
     }
+    // Organisations that speak, where no person is named in the same words.
+    let people_groups = groups.len();
+    let mut taken: Vec<(usize, usize)> = cands
+        .iter()
+        .zip(&owner)
+        .filter(|(_, o)| o.is_some())
+        .map(|(c, _)| (c.start, c.end))
+        .collect();
+    taken.sort_unstable();
+    for org in organisations {
+        let k = taken.partition_point(|&(_, end)| end <= org.start);
+        if taken.get(k).is_some_and(|&(start, _)| start < org.end) {
+            continue;
+        }
+        let g = match groups[people_groups..].iter().position(|g| g.name == org.text) {
+            Some(p) => people_groups + p,
+            None => {
+                groups.push(Group::new(&org));
+                groups.len() - 1
+            }
+        };
+        cands.push(org);
+        owner.push(Some(g));
+    }
     for (ci, c) in cands.iter().enumerate() {
         if let Some(g) = owner[ci] {
             groups[g].add(c);
@@ -736,6 +950,7 @@ pub fn find_cast(body: &str, tokens: &[Token]) -> Cast {
             mentions: group.mentions.clone(),
         });
         cast.genders.push(group.gender);
+        cast.organisations.push(g >= people_groups);
     }
     for (ci, c) in cands.iter().enumerate() {
         if let Some(g) = owner[ci] {
@@ -793,6 +1008,13 @@ mod tests {
                 &["Anna Ruiz", "Carlos Ruiz"],
             ),
             (
+                "list_word_surname_after_name",
+                "The panel heard Steve Law and Ana Cuban. Law said little.",
+                &["Steve Law", "Ana Cuban"],
+            ),
+            ("list_word_alone_is_no_name", "The West said nothing. Law matters.", &[]),
+            ("name_after_organisation_word_is_not_a_person", "The Daily Ledger printed it.", &[]),
+            (
                 "possessive_is_stripped",
                 "It was Dana Whitfield’s plan, and Whitfield’s alone.",
                 &["Dana Whitfield"],
@@ -840,6 +1062,36 @@ mod tests {
                 assert!(p.aliases.iter().any(|x| x == a), "case {name}: {:?}", p.aliases);
             }
         }
+    }
+
+    #[test]
+    fn organisations_table() {
+        // (name, body, people that are organisations)
+        let cases: &[(&str, &str, &[&str])] = &[
+            ("outlet_reported", "The Valley Post reported the news.", &["Valley Post"]),
+            ("acronym_said", "Officials met. ZTV said it knew.", &["ZTV"]),
+            ("according_to_the", "It is late, according to the Valley Post.", &["Valley Post"]),
+            ("other_mentions_follow", "ZTV said no. Later ZTV aired it.", &["ZTV"]),
+            ("not_a_sayer", "The Valley Post printed the news.", &[]),
+            ("group_is_no_organisation", "Senate Republicans said no.", &[]),
+            ("role_is_a_person", "House Speaker Ken Ode said no.", &[]),
+        ];
+        for (name, body, want) in cases {
+            let cast = find_cast(body, &tokenize(body));
+            let orgs: Vec<&str> = cast
+                .people
+                .iter()
+                .zip(&cast.organisations)
+                .filter(|(_, &o)| o)
+                .map(|(p, _)| p.name.as_str())
+                .collect();
+            assert_eq!(orgs, *want, "case {name}");
+        }
+        let cast = find_cast(
+            "ZTV said no. Later ZTV aired it.",
+            &tokenize("ZTV said no. Later ZTV aired it."),
+        );
+        assert_eq!(cast.people[0].mentions.len(), 2);
     }
 
     #[test]

@@ -735,7 +735,9 @@ impl<'a> Reader<'a> {
         last: Option<(usize, usize)>,
     ) -> Option<usize> {
         let gender = gender?;
-        let fits = |p: usize| self.cast.genders[p].is_none_or(|g| g == gender);
+        let fits = |p: usize| {
+            !self.cast.organisations[p] && self.cast.genders[p].is_none_or(|g| g == gender)
+        };
         if let Some((person, at)) = last {
             if para <= at + PRONOUN_PARAGRAPHS && fits(person) {
                 return Some(person);
@@ -749,6 +751,8 @@ impl<'a> Reader<'a> {
 /// True when a quote ends as if its sentence goes on ("…,” she said): a comma, question or
 /// exclamation mark, dash or ellipsis inside the closing mark, or a comma right after it.
 fn open_ended(inner: &str, after_close: &str) -> bool {
+    // A quote inside the quote may close first: "…, ‘I sort of hope so,’” Lee said.
+    let inner = inner.trim_end().trim_end_matches(['’', '\'', '‘']).trim_end();
     inner.chars().last().is_some_and(|c| matches!(c, ',' | '!' | '?' | '—' | '–' | '-' | '…' | ':'))
         || after_close.trim_start().starts_with(',')
 }
@@ -1001,6 +1005,51 @@ mod tests {
             "object_of_preposition_is_not_speaker",
             "After meeting with Karl Brandt, Jo Mills said “the meeting went very well indeed.”",
             &[("the meeting went very well indeed.", Some("Jo Mills"))],
+        ),
+        (
+            "inner_quote_closes_first",
+            "“He told me, ‘We will win this,’” Kay Lowe said.",
+            &[("He told me, ‘We will win this,’", Some("Kay Lowe"))],
+        ),
+        (
+            "surname_from_list_word",
+            "The clinic is run by Dora West.\n\n“We need more nurses here,” West said.",
+            &[("We need more nurses here,", Some("Dora West"))],
+        ),
+        (
+            "surname_from_list_word_opens_sentence",
+            "They met Teo Black, a farmer.\n\nBlack said, “it is dry and the black soil is cracking.”",
+            &[("it is dry and the black soil is cracking.", Some("Teo Black"))],
+        ),
+        (
+            "outlet_reported_that",
+            "The Daily Ledger reported that “the mayor will resign before the summer.”",
+            &[("the mayor will resign before the summer.", Some("Daily Ledger"))],
+        ),
+        (
+            "acronym_outlet_said",
+            "“Our sources confirm the deal is done,” ZTV said.",
+            &[("Our sources confirm the deal is done,", Some("ZTV"))],
+        ),
+        (
+            "according_to_the_outlet",
+            "According to the Valley Times, “the plant will close next spring.”",
+            &[("the plant will close next spring.", Some("Valley Times"))],
+        ),
+        (
+            "pronoun_skips_organisation",
+            "Lena Park met the press. The Daily Ledger reported it. She said “we start again on Monday.”",
+            &[("we start again on Monday.", Some("Lena Park"))],
+        ),
+        (
+            "person_beats_organisation_in_name",
+            "Republican Jo Hardy said “the bill is dead in the House.”",
+            &[("the bill is dead in the House.", Some("Jo Hardy"))],
+        ),
+        (
+            "party_group_is_not_an_organisation",
+            "“We will block the bill,” Senate Republicans said.",
+            &[("We will block the bill,", None)],
         ),
     ];
 
