@@ -4,6 +4,8 @@
 mod cli;
 
 use std::process::ExitCode;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::Duration;
 
 use clap::Parser;
 
@@ -31,15 +33,44 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<i32> {
     let dir = cli.index_dir();
-    let open = || Store::open(&dir);
+    let index_dir = dir.clone();
+    let timeout = Duration::from_secs(cli.timeout.max(1));
+    let open = move || Store::open(&dir);
     match cli.command {
-        Command::Index(args) => cli::index::run(dir, args),
-        Command::Search(args) => cli::search::run(&open()?, args),
-        Command::Quotes(args) => cli::quotes::run_quotes(&open()?, args),
-        Command::Speakers(args) => cli::quotes::run_speakers(&open()?, args),
+        Command::Index(args) => cli::index::run(index_dir, args),
+        Command::Search(args) => with_timeout(timeout, move || cli::search::run(&open()?, args)),
+        Command::Quotes(args) => {
+            with_timeout(timeout, move || cli::quotes::run_quotes(&open()?, args))
+        }
+        Command::Speakers(args) => {
+            with_timeout(timeout, move || cli::quotes::run_speakers(&open()?, args))
+        }
         Command::Show(args) => cli::show::run_show(&open()?, args),
         Command::Stats(args) => cli::show::run_stats(&open()?, args),
         Command::Eval(args) => cli::eval::run(&open()?, args),
+        Command::Check(args) => cli::show::run_check(&open()?, args),
+    }
+}
+
+/// Run a query on a thread with a large stack, and give up after `limit` (tantivy has no query
+/// timeout of its own).
+fn with_timeout<F>(limit: Duration, work: F) -> anyhow::Result<i32>
+where
+    F: FnOnce() -> anyhow::Result<i32> + Send + 'static,
+{
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new().stack_size(64 << 20).spawn(move || {
+        let _ = tx.send(work());
+    })?;
+    match rx.recv_timeout(limit) {
+        Ok(result) => result,
+        Err(RecvTimeoutError::Timeout) => Err(anyhow::anyhow!(
+            "the query ran longer than {} s (--timeout); narrow it with more words or filters",
+            limit.as_secs()
+        )),
+        Err(RecvTimeoutError::Disconnected) => {
+            Err(anyhow::anyhow!("the query stopped unexpectedly"))
+        }
     }
 }
 

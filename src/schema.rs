@@ -340,7 +340,7 @@ mod tests {
             attribution:string:indexed:stored:fast start:u64:stored end:u64:stored \
             file_size:u64:stored file_mtime:i64:stored file_entries:stored";
         assert_eq!(got.join(" "), expected);
-        assert_eq!(s.version, 1);
+        assert_eq!(s.version, 2);
     }
 
     #[test]

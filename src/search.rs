@@ -135,6 +135,21 @@ fn buckets(res: &serde_json::Value, name: &str) -> Vec<FacetCount> {
 
 /// Search articles.
 pub fn search(store: &Store, req: &SearchRequest) -> Result<SearchResults> {
+    let mut hits = Vec::new();
+    let (total, facets) = search_each(store, req, &mut |h| {
+        hits.push(h);
+        Ok(())
+    })?;
+    Ok(SearchResults { total, hits, facets })
+}
+
+/// Search articles, handing each hit of the page to `on_hit` as it is read (an export of the
+/// whole archive streams in bounded memory). Returns the total and the facet counts.
+pub fn search_each(
+    store: &Store,
+    req: &SearchRequest,
+    on_hit: &mut dyn FnMut(Hit) -> Result<()>,
+) -> Result<(u64, FacetCounts)> {
     let f = &store.fields;
     let (q, text_query) = query::build_search(&store.index, f, req)?;
     let reader = store.reader()?;
@@ -183,7 +198,6 @@ pub fn search(store: &Store, req: &SearchRequest) -> Result<SearchResults> {
             g
         })
     };
-    let mut hits = Vec::with_capacity(addrs.len());
     for (score, addr) in addrs {
         let doc: TantivyDocument = searcher.doc(addr)?;
         let snippet = match &snippets {
@@ -197,7 +211,7 @@ pub fn search(store: &Store, req: &SearchRequest) -> Result<SearchResults> {
             }
             None => lead(&doc, f),
         };
-        hits.push(Hit {
+        on_hit(Hit {
             id: text_of(&doc, f.id).unwrap_or_default(),
             path: text_of(&doc, f.path).unwrap_or_default(),
             title: text_of(&doc, f.title),
@@ -207,9 +221,9 @@ pub fn search(store: &Store, req: &SearchRequest) -> Result<SearchResults> {
             places: texts_of(&doc, f.places),
             score,
             snippet,
-        });
+        })?;
     }
-    Ok(SearchResults { total, hits, facets })
+    Ok((total, facets))
 }
 
 /// The start of the body, for hits without highlighted words.
@@ -235,6 +249,13 @@ fn top_docs(
     match_all: bool,
 ) -> Result<Page> {
     let sort = if sort == Sort::Relevance && match_all { Sort::Newest } else { sort };
+    // A huge --limit is an export: size the collector by what can match, not by the flag.
+    let limit = if limit > 10_000 {
+        let total = searcher.search(q, &Count)?;
+        limit.min(total.saturating_sub(offset))
+    } else {
+        limit
+    };
     if limit == 0 {
         let (total, agg) = searcher.search(q, &(Count, aggs))?;
         return Ok((Vec::new(), total as u64, agg));
@@ -365,8 +386,23 @@ fn speaker_values(store: &Store, searcher: &Searcher, q: &dyn Query) -> Result<V
 
 /// Search quotes.
 pub fn quotes(store: &Store, req: &QuoteRequest) -> Result<QuoteResults> {
+    let mut quotes = Vec::new();
+    let total = quotes_each(store, req, &mut |q| {
+        quotes.push(q);
+        Ok(())
+    })?;
+    Ok(QuoteResults { total, quotes })
+}
+
+/// Search quotes, handing each one of the page to `on_quote` as it is read. Returns the total.
+pub fn quotes_each(
+    store: &Store,
+    req: &QuoteRequest,
+    on_quote: &mut dyn FnMut(QuoteHit) -> Result<()>,
+) -> Result<u64> {
     let f = &store.fields;
     query::dates::check_range(req.from, req.to)?;
+    query::check_page(req.limit, req.offset)?;
     let reader = store.reader()?;
     let searcher = reader.searcher();
     let all_quotes = query::kind_query(f, kinds::QUOTE);
@@ -380,7 +416,7 @@ pub fn quotes(store: &Store, req: &QuoteRequest) -> Result<QuoteResults> {
         let any: Vec<(Occur, Box<dyn Query>)> =
             matched.iter().map(|v| (Occur::Should, query::term_query(f.speaker, v))).collect();
         if any.is_empty() {
-            return Ok(QuoteResults { total: 0, quotes: Vec::new() });
+            return Ok(0);
         }
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
     }
@@ -403,11 +439,10 @@ pub fn quotes(store: &Store, req: &QuoteRequest) -> Result<QuoteResults> {
     let aggs = agg_collector(store, serde_json::json!({}))?;
     let (addrs, total, _) = top_docs(&searcher, &q, sort, req.limit, req.offset, aggs, false)?;
     let resolve = surname_map(&values);
-    let mut out = Vec::with_capacity(addrs.len());
     for (_, addr) in addrs {
         let doc: TantivyDocument = searcher.doc(addr)?;
         let speaker = text_of(&doc, f.speaker).map(|s| resolve.get(&s).cloned().unwrap_or(s));
-        out.push(QuoteHit {
+        on_quote(QuoteHit {
             speaker,
             text: text_of(&doc, f.text).unwrap_or_default(),
             article_id: text_of(&doc, f.article_id).unwrap_or_default(),
@@ -417,9 +452,9 @@ pub fn quotes(store: &Store, req: &QuoteRequest) -> Result<QuoteResults> {
             start: doc.get_first(f.start).and_then(|v| v.as_u64()).unwrap_or(0),
             end: doc.get_first(f.end).and_then(|v| v.as_u64()).unwrap_or(0),
             attribution: text_of(&doc, f.attribution).unwrap_or_default(),
-        });
+        })?;
     }
-    Ok(QuoteResults { total, quotes: out })
+    Ok(total)
 }
 
 /// Speakers with quote counts (over quotes matching `query`), bare surnames merged into the one

@@ -135,6 +135,14 @@ impl Store {
         Ok(opstamp)
     }
 
+    /// Verify the checksum of every file of the last commit; returns the damaged files.
+    pub fn verify(&self) -> Result<Vec<String>> {
+        let mut damaged: Vec<String> =
+            self.index.validate_checksum()?.into_iter().map(|p| p.display().to_string()).collect();
+        damaged.sort();
+        Ok(damaged)
+    }
+
     /// Size of the index folder on disk, in bytes.
     pub fn size_on_disk(&self) -> u64 {
         std::fs::read_dir(&self.dir)
@@ -176,7 +184,7 @@ mod tests {
         store.commit(&mut w).unwrap();
         drop(w);
         let again = Store::open(&path).unwrap();
-        assert_eq!(again.commit_info().unwrap().unwrap().schema_version, 1);
+        assert_eq!(again.commit_info().unwrap().unwrap().schema_version, 2);
     }
 
     #[test]

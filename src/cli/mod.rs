@@ -28,6 +28,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "MORGUE_INDEX", value_name = "DIR")]
     pub index: Option<PathBuf>,
 
+    /// Give up on a search, quotes or speakers query after this many seconds.
+    #[arg(long, global = true, default_value_t = 60, value_name = "SECS")]
+    pub timeout: u64,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -48,6 +52,8 @@ pub enum Command {
     Stats(show::StatsArgs),
     /// Score what is in the index against gold annotations (JSON lines).
     Eval(eval::EvalArgs),
+    /// Verify the checksums of the index files; names damaged files and how to rebuild.
+    Check(show::CheckArgs),
 }
 
 /// `--format` values.

@@ -72,8 +72,17 @@ pub fn run_quotes(store: &Store, args: QuotesArgs) -> Result<i32> {
         limit: args.limit,
         offset: args.offset,
     };
-    let res = morgue::search::quotes(store, &req)?;
     let mut out = std::io::stdout().lock();
+    let columns = morgue::render::QUOTE_COLUMNS;
+    if let Some(mut stream) = morgue::render::HitStream::new(args.format.into(), &mut out, columns)?
+    {
+        morgue::search::quotes_each(store, &req, &mut |q| {
+            stream.write(&q, &morgue::render::quote_row(&q)).map_err(super::search::io_error)
+        })?;
+        stream.finish()?;
+        return Ok(0);
+    }
+    let res = morgue::search::quotes(store, &req)?;
     morgue::render::quotes(&res, args.format.into(), &mut out, super::stdout_is_terminal())?;
     Ok(0)
 }

@@ -65,8 +65,21 @@ impl SearchArgs {
 
 pub fn run(store: &Store, args: SearchArgs) -> Result<i32> {
     let (req, format) = args.into_request()?;
-    let res = morgue::search::search(store, &req)?;
     let mut out = std::io::stdout().lock();
+    let columns = morgue::render::HIT_COLUMNS;
+    if let Some(mut stream) = morgue::render::HitStream::new(format.into(), &mut out, columns)? {
+        morgue::search::search_each(store, &req, &mut |hit| {
+            stream.write(&hit, &morgue::render::hit_row(&hit)).map_err(io_error)
+        })?;
+        stream.finish()?;
+        return Ok(0);
+    }
+    let res = morgue::search::search(store, &req)?;
     morgue::render::search(&res, format.into(), &mut out, super::stdout_is_terminal())?;
     Ok(0)
+}
+
+/// An output error inside a streaming search (a closed pipe ends the export quietly).
+pub fn io_error(e: std::io::Error) -> morgue::Error {
+    morgue::Error::io("writing results", e)
 }

@@ -35,3 +35,37 @@ pub fn run_stats(store: &Store, args: StatsArgs) -> Result<i32> {
     morgue::render::stats(&stats, args.format.into(), &mut std::io::stdout().lock())?;
     Ok(0)
 }
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[arg(long, value_enum, default_value_t)]
+    pub format: FormatArg,
+}
+
+pub fn run_check(store: &Store, args: CheckArgs) -> Result<i32> {
+    let damaged = store.verify()?;
+    let files = std::fs::read_dir(&store.dir).map(|d| d.count()).unwrap_or(0);
+    if matches!(args.format, FormatArg::Json | FormatArg::Jsonl) {
+        let report = serde_json::json!({
+            "index": store.dir.display().to_string(),
+            "ok": damaged.is_empty(),
+            "damaged": damaged,
+        });
+        println!("{report}");
+    } else if damaged.is_empty() {
+        println!(
+            "ok: every file of the last commit matches its checksum ({files} files in {})",
+            store.dir.display()
+        );
+    } else {
+        println!("damaged files in {}:", store.dir.display());
+        for d in &damaged {
+            println!("  {d}");
+        }
+        println!(
+            "the index cannot be trusted; rebuild it from the archive: morgue --index {} index --rebuild DIR…",
+            store.dir.display()
+        );
+    }
+    Ok(if damaged.is_empty() { 0 } else { 1 })
+}

@@ -24,7 +24,14 @@ pub struct Extracted {
 
 /// Extract quotes, people and places from an article's body.
 pub fn extract(article: &Article) -> Extracted {
-    let quotes::Extraction { quotes, people } = quotes::extract(&article.body);
+    let quotes::Extraction { quotes, mut people } = quotes::extract(&article.body);
+    let gazetteer = places::Gazetteer::global();
+    // A capitalised sequence that is exactly a known place name ("Porto", "Abu Dhabi") is a
+    // place, not a person, unless it is someone's quoted name.
+    people.retain(|p| {
+        gazetteer.canonical(&p.name).is_none()
+            || quotes.iter().any(|q| q.speaker.as_deref() == Some(p.name.as_str()))
+    });
     // A place word inside the name of someone quoted ("Jordan Spieth said") is not that place.
     // Other capitalised sequences are left to the gazetteer's own name rules: the people finder
     // also picks up street and place names, and excluding those cost a fifth of place recall.
@@ -33,7 +40,6 @@ pub fn extract(article: &Article) -> Extracted {
         .filter(|p| quotes.iter().any(|q| q.speaker.as_deref() == Some(p.name.as_str())))
         .flat_map(|p| p.mentions.iter().copied())
         .collect();
-    let gazetteer = places::Gazetteer::global();
     // Places named in the headline count too (their offsets are within the title).
     let mut places = article.title.as_deref().map(|t| gazetteer.find(t, &[])).unwrap_or_default();
     places.extend(gazetteer.find(&article.body, &exclude));

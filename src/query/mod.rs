@@ -28,9 +28,10 @@ use crate::schema::{kinds, text_analyzer, Fields};
 pub const MAX_QUERY_BYTES: usize = 1_000;
 /// The deepest nesting of parentheses accepted.
 pub const MAX_QUERY_DEPTH: usize = 32;
-/// The furthest hit a search can reach (`--offset` + `--limit`): the collector holds that many
-/// hits in memory, so a larger page could exhaust it.
-pub const MAX_PAGE_END: usize = 1_000_000;
+/// The deepest `--offset` accepted. A huge `--limit` is fine (it is an export: the collector is
+/// sized by what matches, not by the flag), but paging that deep means holding every hit before
+/// the page in memory.
+pub const MAX_OFFSET: usize = 10_000_000;
 /// The most values a facet may list (`--facets`).
 pub const MAX_FACET_VALUES: usize = 10_000;
 
@@ -159,13 +160,14 @@ fn check_wildcard_word(schema: &Schema, word: &str) -> Result<()> {
     Ok(())
 }
 
-/// Refuse pages the collector could not hold: `offset + limit` at most [`MAX_PAGE_END`].
+/// Refuse pages that start too deep: `--offset` at most [`MAX_OFFSET`]. Any `--limit` is
+/// accepted.
 pub fn check_page(limit: usize, offset: usize) -> Result<()> {
     match limit.checked_add(offset) {
-        Some(end) if end <= MAX_PAGE_END => Ok(()),
+        Some(_) if offset <= MAX_OFFSET => Ok(()),
         _ => Err(Error::Usage(format!(
-            "--limit {limit} with --offset {offset} reaches past hit {MAX_PAGE_END}, the furthest \
-             a search can page; narrow the search (--from/--to, --author) instead"
+            "--offset {offset}: a page can start at most {MAX_OFFSET} hits deep; narrow the \
+             search (--from/--to, --author) instead"
         ))),
     }
 }
@@ -325,9 +327,10 @@ mod tests {
     fn pages_the_collector_cannot_hold_are_refused() {
         let cases = [
             ("default_page", 10, 0, true),
-            ("last_page", 10, MAX_PAGE_END - 10, true),
-            ("one_past", 11, MAX_PAGE_END - 10, false),
-            ("huge_limit", usize::MAX, 0, false),
+            ("export", 100_000_000, 0, true),
+            ("deepest_offset", 10, MAX_OFFSET, true),
+            ("too_deep", 10, MAX_OFFSET + 1, false),
+            ("huge_limit", usize::MAX, 0, true),
             ("overflowing_sum", usize::MAX, usize::MAX, false),
         ];
         for (name, limit, offset, ok) in cases {

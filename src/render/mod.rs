@@ -67,23 +67,9 @@ pub fn search(
         OutputFormat::Jsonl => res.hits.iter().try_for_each(|h| json_line(out, h)),
         OutputFormat::Csv => {
             let mut w = csv_writer(out);
-            w.write_record([
-                "id", "date", "title", "author", "path", "score", "people", "places", "snippet",
-            ])
-            .map_err(csv_err)?;
+            w.write_record(HIT_COLUMNS).map_err(csv_err)?;
             for h in &res.hits {
-                w.write_record([
-                    h.id.as_str(),
-                    h.date.as_deref().unwrap_or(""),
-                    h.title.as_deref().unwrap_or(""),
-                    h.author.as_deref().unwrap_or(""),
-                    h.path.as_str(),
-                    &format!("{:.3}", h.score),
-                    &h.people.join("; "),
-                    &h.places.join("; "),
-                    &plain_snippet(&h.snippet, false),
-                ])
-                .map_err(csv_err)?;
+                w.write_record(hit_row(h)).map_err(csv_err)?;
             }
             w.flush()
         }
@@ -140,29 +126,9 @@ pub fn quotes(
         OutputFormat::Jsonl => res.quotes.iter().try_for_each(|q| json_line(out, q)),
         OutputFormat::Csv => {
             let mut w = csv_writer(out);
-            w.write_record([
-                "date",
-                "speaker",
-                "text",
-                "article_id",
-                "path",
-                "title",
-                "start",
-                "end",
-            ])
-            .map_err(csv_err)?;
+            w.write_record(QUOTE_COLUMNS).map_err(csv_err)?;
             for q in &res.quotes {
-                w.write_record([
-                    q.date.as_deref().unwrap_or(""),
-                    q.speaker.as_deref().unwrap_or(""),
-                    q.text.as_str(),
-                    q.article_id.as_str(),
-                    q.path.as_str(),
-                    q.title.as_deref().unwrap_or(""),
-                    &q.start.to_string(),
-                    &q.end.to_string(),
-                ])
-                .map_err(csv_err)?;
+                w.write_record(quote_row(q)).map_err(csv_err)?;
             }
             w.flush()
         }
@@ -372,4 +338,86 @@ pub fn summary(
         }
         _ => pretty(out, s),
     }
+}
+
+/// Streaming output of hits, one at a time, for exports (`jsonl` and `csv` only).
+pub struct HitStream<'a> {
+    fmt: OutputFormat,
+    csv: Option<csv::Writer<&'a mut dyn Write>>,
+    out: Option<&'a mut dyn Write>,
+}
+
+impl<'a> HitStream<'a> {
+    /// `None` unless `fmt` is `jsonl` or `csv`. `header` names the CSV columns.
+    pub fn new(
+        fmt: OutputFormat,
+        out: &'a mut dyn Write,
+        header: &[&str],
+    ) -> io::Result<Option<Self>> {
+        match fmt {
+            OutputFormat::Jsonl => Ok(Some(HitStream { fmt, csv: None, out: Some(out) })),
+            OutputFormat::Csv => {
+                let mut w = csv_writer(out);
+                w.write_record(header).map_err(csv_err)?;
+                Ok(Some(HitStream { fmt, csv: Some(w), out: None }))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Write one item: as a JSON line, or as the CSV row `row`.
+    pub fn write<T: Serialize>(&mut self, item: &T, row: &[String]) -> io::Result<()> {
+        match (self.fmt, &mut self.out, &mut self.csv) {
+            (OutputFormat::Jsonl, Some(out), _) => json_line(*out, item),
+            (_, _, Some(w)) => w.write_record(row).map_err(csv_err),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn finish(mut self) -> io::Result<()> {
+        if let Some(w) = &mut self.csv {
+            w.flush()?;
+        }
+        if let Some(out) = &mut self.out {
+            out.flush()?;
+        }
+        Ok(())
+    }
+}
+
+/// The CSV columns of an article hit.
+pub const HIT_COLUMNS: &[&str] =
+    &["id", "date", "title", "author", "path", "score", "people", "places", "snippet"];
+
+/// The CSV row of an article hit.
+pub fn hit_row(h: &crate::search::Hit) -> Vec<String> {
+    vec![
+        h.id.clone(),
+        h.date.clone().unwrap_or_default(),
+        h.title.clone().unwrap_or_default(),
+        h.author.clone().unwrap_or_default(),
+        h.path.clone(),
+        format!("{:.3}", h.score),
+        h.people.join("; "),
+        h.places.join("; "),
+        plain_snippet(&h.snippet, false),
+    ]
+}
+
+/// The CSV columns of a quote.
+pub const QUOTE_COLUMNS: &[&str] =
+    &["date", "speaker", "text", "article_id", "path", "title", "start", "end"];
+
+/// The CSV row of a quote.
+pub fn quote_row(q: &crate::search::QuoteHit) -> Vec<String> {
+    vec![
+        q.date.clone().unwrap_or_default(),
+        q.speaker.clone().unwrap_or_default(),
+        q.text.clone(),
+        q.article_id.clone(),
+        q.path.clone(),
+        q.title.clone().unwrap_or_default(),
+        q.start.to_string(),
+        q.end.to_string(),
+    ]
 }
