@@ -590,10 +590,14 @@ fn candidates(body: &str, tokens: &[Token]) -> (Vec<Candidate>, Vec<Candidate>) 
                 continue;
             }
             // "Endless Sergey Lavrov": a sentence-initial word opens a longer name only when it is
-            // a given name or is written capitalised elsewhere.
+            // a given name, is written capitalised elsewhere, or the name is followed by an
+            // appositive ("Joana Ferreira, a resident", "Paulo Sousa, who commands").
             if e > s && initial[s] {
                 let key = lower(&body[tokens[s].start..tokens[s].end]);
-                if !LEXICON.given.contains_key(&key) && !seen.capitalised_inside.contains(&key) {
+                if !LEXICON.given.contains_key(&key)
+                    && !seen.capitalised_inside.contains(&key)
+                    && !appositive_after(body, tokens, e)
+                {
                     s += 1;
                 }
             }
@@ -704,6 +708,21 @@ fn organisation_mentions(
             })
         })
         .collect()
+}
+
+/// Words that open an appositive after a name ("Ana Lobo, a nurse", "Ana Lobo, who runs").
+const APPOSITIVE_OPENERS: &[&str] =
+    &["a", "an", "the", "who", "whose", "one", "herself", "himself"];
+
+/// True when the name ending at token `e` is followed by a comma and an appositive, or by an age
+/// ("Ana Lobo, 58,").
+fn appositive_after(body: &str, tokens: &[Token], e: usize) -> bool {
+    let Some(next) = tokens.get(e + 1) else { return false };
+    let gap = &body[tokens[e].end..next.start];
+    let word = &body[next.start..next.end];
+    gap.trim() == ","
+        && (APPOSITIVE_OPENERS.contains(&lower(word).as_str())
+            || word.chars().all(|c| c.is_ascii_digit()))
 }
 
 fn candidate(

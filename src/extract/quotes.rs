@@ -726,7 +726,9 @@ impl<'a> Reader<'a> {
             && self.after_close(a).is_some()
     }
 
-    /// Resolves a pronoun at `pos` to the last speaker, else to the nearest person named before.
+    /// Resolves a pronoun at `pos`: to a person its own paragraph named before it (the nearest
+    /// one standing as a subject, else the nearest one), else to the last speaker, else to the
+    /// nearest person named before.
     fn resolve_pronoun(
         &self,
         pos: usize,
@@ -738,12 +740,29 @@ impl<'a> Reader<'a> {
         let fits = |p: usize| {
             !self.cast.organisations[p] && self.cast.genders[p].is_none_or(|g| g == gender)
         };
+        let k = self.cast.mentions.partition_point(|m| m.start < pos);
+        let own = self.paras.partition_point(|p| p.end < pos);
+        let para_start = self.paras.get(own).map_or(pos, |p| p.start.min(pos));
+        let lo = self.cast.mentions.partition_point(|m| m.start < para_start);
+        let floor = self.token_at(para_start);
+        let candidates = || {
+            self.cast.mentions[lo..k].iter().rev().filter(|m| fits(m.person)).map(|m| {
+                let i = self.token_at(m.start);
+                (m.person, i)
+            })
+        };
+        let subject = candidates().find(|&(_, i)| {
+            !self.possessive(i) && self.subject_position(i, self.sentence_start(i + 1, floor))
+        });
+        let named = subject.or_else(|| candidates().find(|&(_, i)| !self.possessive(i)));
+        if let Some((p, _)) = named {
+            return Some(p);
+        }
         if let Some((person, at)) = last {
             if para <= at + PRONOUN_PARAGRAPHS && fits(person) {
                 return Some(person);
             }
         }
-        let k = self.cast.mentions.partition_point(|m| m.start < pos);
         self.cast.mentions[..k].iter().rev().map(|m| m.person).find(|&p| fits(p))
     }
 }
@@ -1045,6 +1064,21 @@ mod tests {
             "person_beats_organisation_in_name",
             "Republican Jo Hardy said “the bill is dead in the House.”",
             &[("the bill is dead in the House.", Some("Jo Hardy"))],
+        ),
+        (
+            "pronoun_prefers_person_of_its_paragraph",
+            "“Rates will rise,” Ole Brandt said.\n\nNina Vasquez, a baker, said she was worried. “I cannot pay more,” she said.",
+            &[("Rates will rise,", Some("Ole Brandt")), ("I cannot pay more,", Some("Nina Vasquez"))],
+        ),
+        (
+            "pronoun_prefers_subject_of_its_paragraph",
+            "“We lost,” Ole Brandt said.\n\nTara Lind thanked Ivo Stam. “It was a good year,” she said.",
+            &[("We lost,", Some("Ole Brandt")), ("It was a good year,", Some("Tara Lind"))],
+        ),
+        (
+            "appositive_keeps_sentence_initial_name",
+            "Joana Pereira, a resident, said: “The water came in under the door.”",
+            &[("The water came in under the door.", Some("Joana Pereira"))],
         ),
         (
             "party_group_is_not_an_organisation",
