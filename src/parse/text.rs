@@ -206,14 +206,25 @@ fn same_text(a: &str, b: &str) -> bool {
 }
 
 /// A title is a short paragraph that does not read as a sentence of body text: it has no final
-/// sentence punctuation, or is followed by more text.
+/// period, or is short, or is written in headline case ("Obama Nominates A Judge. That's A
+/// First."), or is one short sentence followed by more text.
 fn looks_like_title(p: &str, next: Option<&String>) -> bool {
-    let words = p.split_whitespace().count();
-    if words == 0 || words > 30 || next.is_none() {
+    let words: Vec<&str> = p.split_whitespace().collect();
+    let n = words.len();
+    if n == 0 || n > 30 || next.is_none() {
         return false;
     }
     let ends_sentence = p.ends_with('.') && !p.ends_with("..");
-    !ends_sentence || words <= 12
+    if !ends_sentence || n <= 12 {
+        return true;
+    }
+    let capitalised = words.iter().filter(|w| w.starts_with(|c: char| c.is_uppercase())).count();
+    if capitalised * 10 >= n * 6 {
+        return true;
+    }
+    let one_sentence = !p[..p.len() - 1].contains(". ");
+    let has_quote = p.contains(['"', '“', '”']);
+    n <= 16 && one_sentence && !has_quote
 }
 
 /// A short paragraph that is a date, possibly behind "Posted on", "Published:", "Updated".
@@ -570,6 +581,18 @@ mod tests {
     #[test]
     fn empty_file_is_an_error() {
         assert!(matches!(parse_text("  \n\n", "e.txt", Format::Text), Err(ParseError::Empty)));
+    }
+
+    #[test]
+    fn headline_case_title_with_final_period() {
+        let a = parse("Mayor Opens A New Bridge Over The River In Town. Crowds Cheer.\n\nThe mayor cut the ribbon on Monday, and hundreds of residents walked across.");
+        assert_eq!(a.title.as_deref(), Some("Mayor Opens A New Bridge Over The River In Town. Crowds Cheer."));
+    }
+
+    #[test]
+    fn first_sentence_with_a_quote_is_body() {
+        let a = parse("\"We will not stop until the job is done for every family here,\" she said.\n\nMore text.");
+        assert!(a.title.is_none());
     }
 
     #[test]
