@@ -362,6 +362,11 @@ pub fn is_role_word(word: &str) -> bool {
     LEXICON.role_heads.contains(&key) || LEXICON.role_mods.contains(&key)
 }
 
+/// True for a word that heads a role ("minister", "spokeswoman"; not "deputy" or "state").
+pub fn is_role_head(word: &str) -> bool {
+    LEXICON.role_heads.contains(&lower(word))
+}
+
 /// True for a role word that can follow a name used as a modifier ("Clinton spokesman", "Trump
 /// Campaign Manager"): a role head, or a capitalised role modifier other than a connective.
 fn is_title_word(word: &str) -> bool {

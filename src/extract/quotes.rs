@@ -25,7 +25,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::people::{
-    find_cast, is_role_word, tokenize, Cast, Gender, Person, Token, PARTICLES, PREPOSITIONS,
+    find_cast, is_role_head, is_role_word, tokenize, Cast, Gender, Person, Token, PARTICLES,
+    PREPOSITIONS,
 };
 
 /// How a quote's speaker was found.
@@ -441,14 +442,14 @@ impl<'a> Reader<'a> {
             let stop = self.sentence_after(verb + 1, para.end, INVERTED_NAME_WINDOW);
             match self.first_mention(verb + 1, stop) {
                 Some(p) => Subject::Named(p),
-                None => Subject::Unnamed,
+                None => self.role_noun(verb + 1, stop, false),
             }
         } else if let Some(p) = self.pronoun(from) {
             p
         } else {
             match self.first_mention(from, verb) {
                 Some(p) => Subject::Named(p),
-                None => Subject::Unnamed,
+                None => self.role_noun(from, verb, true),
             }
         };
         // The quote is the whole object only when it opens its sentence: "“Yes,” she said."
@@ -643,6 +644,49 @@ impl<'a> Reader<'a> {
         let stop = if inverting { (verb + 1 + INVERTED_NAME_WINDOW).min(limit) } else { verb };
         match self.first_mention(verb + 1, stop) {
             Some(p) => Subject::Named(p),
+            None => match self.role_noun(from, verb, true) {
+                Subject::Unnamed => self.role_noun(verb + 1, stop, false),
+                named => named,
+            },
+        }
+    }
+
+    /// "the minister said", "said the spokeswoman": "the" and a role ending in a role noun, just
+    /// before the verb (`before_verb`, the role ends at `to`) or just after it (the role starts at
+    /// `from`), stand for the person named before whose role holds that noun; with none, the
+    /// subject is unnamed.
+    fn role_noun(&self, from: usize, to: usize, before_verb: bool) -> Subject {
+        let to = to.min(self.tokens.len());
+        let the = if before_verb {
+            (from..to)
+                .rev()
+                .take_while(|&i| is_role_word(self.word(i)))
+                .last()
+                .and_then(|i| i.checked_sub(1))
+        } else {
+            Some(from)
+        };
+        let Some(the) = the.filter(|&t| t >= from && t < to && self.lower(t) == "the") else {
+            return Subject::Unnamed;
+        };
+        let last = (the + 1..to).take_while(|&i| is_role_word(self.word(i))).last();
+        let Some(last) = last.filter(|&i| !before_verb || i + 1 == to) else {
+            return Subject::Unnamed;
+        };
+        let head = self.lower(last);
+        if !is_role_head(&head) {
+            return Subject::Unnamed;
+        }
+        let holds = |p: usize| {
+            !self.cast.organisations[p]
+                && self.cast.people[p]
+                    .role
+                    .as_deref()
+                    .is_some_and(|r| r.split_whitespace().any(|w| w.eq_ignore_ascii_case(&head)))
+        };
+        let k = self.cast.mentions.partition_point(|m| m.start < self.tokens[the].start);
+        match self.cast.mentions[..k].iter().rev().map(|m| m.person).find(|&p| holds(p)) {
+            Some(p) => Subject::Named(p),
             None => Subject::Unnamed,
         }
     }
@@ -663,8 +707,11 @@ impl<'a> Reader<'a> {
         }
         let from = self.sentence_start(to, floor);
         if let Some(verb) = (from..to).rev().find(|&i| is_speech_verb(self.word(i))) {
-            if let Subject::Named(p) = self.clause_subject(from, verb, to) {
-                return Some(p);
+            match self.clause_subject(from, verb, to) {
+                Subject::Named(p) => return Some(p),
+                // "Lee, 58, grew up here. He said the fires were not the worst.¶“…”"
+                Subject::Pronoun(pos, g) => return self.resolve_pronoun(pos, g, para - 1, None),
+                Subject::Unnamed => {}
             }
         }
         let i = (from..to).find(|&i| self.mention_at(i).is_some())?;
@@ -1079,6 +1126,26 @@ mod tests {
             "appositive_keeps_sentence_initial_name",
             "Joana Pereira, a resident, said: “The water came in under the door.”",
             &[("The water came in under the door.", Some("Joana Pereira"))],
+        ),
+        (
+            "role_noun_takes_person_with_role",
+            "Health Minister Rosa Lind visited. Tom Eck waited.\n\n“Help is coming soon,” the minister said.",
+            &[("Help is coming soon,", Some("Rosa Lind"))],
+        ),
+        (
+            "inverted_role_noun",
+            "Police spokeswoman Ada Moor spoke. Tom Eck waited. “Stay inside,” said the spokeswoman.",
+            &[("Stay inside,", Some("Ada Moor"))],
+        ),
+        (
+            "role_noun_without_holder_is_unnamed",
+            "Tom Eck waited.\n\n“Help is coming soon,” the minister said.",
+            &[("Help is coming soon,", None)],
+        ),
+        (
+            "pronoun_before_quote_paragraph",
+            "Bo Haugland, 58, grew up here. He said the fires were never the worst part.\n\n“The worst part was the waiting every night.”",
+            &[("The worst part was the waiting every night.", Some("Bo Haugland"))],
         ),
         (
             "party_group_is_not_an_organisation",
