@@ -41,7 +41,21 @@ pub fn extract(article: &Article) -> Extracted {
         .flat_map(|p| p.mentions.iter().copied())
         .collect();
     // Places named in the headline count too (their offsets are within the title).
-    let mut places = article.title.as_deref().map(|t| gazetteer.find(t, &[])).unwrap_or_default();
+    let mut places = article
+        .title
+        .as_deref()
+        .map(|t| gazetteer.find(t, &name_spans(t, &people)))
+        .unwrap_or_default();
     places.extend(gazetteer.find(&article.body, &exclude));
     Extracted { quotes, people, places }
+}
+
+/// Spans of `text` where the full name of one of `people` appears ("Georgia Lane" in a headline
+/// is a person, not the state).
+fn name_spans(text: &str, people: &[people::Person]) -> Vec<(usize, usize)> {
+    people
+        .iter()
+        .filter(|p| p.name.contains(' '))
+        .flat_map(|p| text.match_indices(p.name.as_str()).map(|(i, m)| (i, i + m.len())))
+        .collect()
 }

@@ -131,7 +131,7 @@ fn sample_gold_scores_stay_above_the_floor() {
 }
 
 const QUOTE_F1_FLOOR: f64 = 0.95;
-const SPEAKER_FLOOR: f64 = 0.65;
+const SPEAKER_FLOOR: f64 = 0.85;
 
 #[test]
 fn quotes_filter_by_how_the_speaker_was_found() {
