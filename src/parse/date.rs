@@ -24,7 +24,9 @@
 //!      `December 6, 2016`, `Dec. 6, 2016`, `Sept. 6 2016`, `December 6th, 2016`,
 //!      `Tuesday, December 06, 2016` (weekdays and other words are skipped), `6 December 2016`,
 //!      `6 Dec 2016`, `6. Dezember 2016`, `6 de diciembre de 2016`, `2016 Dec 6` → day;
-//!      `March 2014`, `mars 2014` → **month precision**.
+//!      `March 2014`, `mars 2014` → **month precision**;
+//!    - C `asctime` / Java `Date.toString`: `Mon Aug 03 12:45:00 EDT 2015` (the zone name is
+//!      skipped, the time kept as written) → day.
 //! 4. **A year alone**: the whole string is four digits (`2014`) → **year precision**.
 //!
 //! A time of day (`14:05`, `2:05 pm`, `2:05PM`, `14:05:30`) found after the date is kept for forms
@@ -177,6 +179,12 @@ static CJK: LazyLock<Regex> =
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?:^|[^\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([aApP])\.?\s*[mM]\.?)?(?:[^\d]|$)")
 });
+/// C `asctime`/Java `Date.toString` style: `Mon Aug 03 12:45:00 EDT 2015` (weekday optional).
+static CTIME: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:^|[^\p{L}])(\p{L}{3,9})\.?\s+(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s+(?:\p{Lu}{2,5}\s+)?(\d{4})(?:[^\d]|$)",
+    )
+});
 static PATH_YMD: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:^|[^\d])(\d{4})([-_.]?)(\d{2})([-_.]?)(\d{2})(?:[^\d]|$)"));
 static PATH_SLASHED: LazyLock<Regex> =
@@ -306,12 +314,30 @@ fn parse_anywhere(s: &str) -> Option<PartialDate> {
     if let Some((start, end, d)) = month_name_date(s) {
         consider(start, end, d);
     }
+    if let Some((start, d)) = ctime_date(s) {
+        // Its own time is kept: compare by start only, and win ties (the month-name form would
+        // not find this shape anyway).
+        if best.as_ref().is_none_or(|(b, _, _)| start <= *b) {
+            return Some(d);
+        }
+    }
 
     let (_, end, mut d) = best?;
     if d.precision == DatePrecision::Day {
         d.time = s.get(end..).and_then(find_time);
     }
     Some(d)
+}
+
+/// The `Mon Aug 03 12:45:00 EDT 2015` form: (start, date with its time as written).
+fn ctime_date(s: &str) -> Option<(usize, PartialDate)> {
+    CTIME.captures_iter(s).find_map(|c| {
+        let month = month_number(&c[1].to_lowercase())?;
+        let date = NaiveDate::from_ymd_opt(c[6].parse().ok()?, month, c[2].parse().ok()?)?;
+        let sec = c.get(5).map_or(Ok(0), |m| m.as_str().parse()).ok()?;
+        let time = NaiveTime::from_hms_opt(c[3].parse().ok()?, c[4].parse().ok()?, sec)?;
+        Some((c.get(1)?.start(), checked(date, DatePrecision::Day, Some(time))?))
+    })
 }
 
 /// `A?B?Y` where the separator and the values decide which of A and B is the month.
@@ -522,6 +548,9 @@ mod tests {
             ("time_12_am", "December 6, 2016 12:10 am", "2016-12-06 00:10:00"),
             ("updated_prefix", "Updated 10:32 AM EST, Tue December 6, 2016", "2016-12-06"),
             ("leftmost_wins", "Published 2016-12-06, updated December 8, 2016", "2016-12-06"),
+            ("ctime_java", "Mon Aug 03 12:45:00 EDT 2015", "2015-08-03 12:45:00"),
+            ("ctime_no_zone", "Aug 3 09:05 2015", "2015-08-03 09:05:00"),
+            ("ctime_after_words", "Posted Wed Dec 07 23:10:05 PST 2016", "2016-12-07 23:10:05"),
             ("zero_date", "0000-00-00", "none"),
             ("five_digit_year", "99999-01-01", "none"),
             ("february_30", "2016-02-30", "none"),

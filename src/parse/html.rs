@@ -13,7 +13,14 @@
 //! | url     | the given URL · `<link rel="canonical">` · `og:url` |
 //!
 //! Titles lose a trailing (or leading) site name: `Headline | The Daily Example` → `Headline`.
-//! Dates are kept as the page wrote them (local time, never converted to UTC).
+//! Dates are kept as the page wrote them (local time, never converted to UTC); when the best
+//! structured date is a UTC stamp and another one writes the same moment in local time on the
+//! neighbouring day, the local day is taken.
+//!
+//! Bylines inside page furniture are skipped: navigation, page footers, figures and captions,
+//! containers named for related stories, comments or sidebars ([`NON_BYLINE_CONTAINER_HINTS`]),
+//! and teaser links to other stories. A visible byline wins over meta tags that name nobody it
+//! names; news agencies beside a reporter are dropped ([`BYLINE_AGENCIES`]).
 //!
 //! Pathological input is defused before parsing: elements nested deeper than [`MAX_DEPTH`] are
 //! flattened (their tags dropped, their text kept), so neither the parser nor the extractor
@@ -165,10 +172,53 @@ pub const AUTHOR_LINK_PATHS: &[&str] = &[
     "/writers/",
     "/contributors/",
     "/contributor/",
+    "/editors/",
+    "/columnists/",
     "/journalist/",
     "/reporter/",
     "/by/",
 ];
+
+/// Elements whose content is page furniture, not the article's own byline: a byline found inside
+/// one of them belongs to another story, a photo or a comment. `footer` and `aside` count only
+/// outside an `<article>` (inside one they often carry the article's own metadata).
+pub const NON_BYLINE_ANCESTORS: &[&str] = &["nav", "footer", "aside", "figure", "figcaption"];
+
+/// Words of class or id names (split at `-`, `_` and camelCase, lowercased) marking containers
+/// that hold other stories, comments, captions or site chrome; bylines inside them are not the
+/// article's. A hint of several words must appear as consecutive words.
+pub const NON_BYLINE_CONTAINER_HINTS: &[&str] = &[
+    "related",
+    "recommended",
+    "recommendations",
+    "comment",
+    "comments",
+    "sidebar",
+    "teaser",
+    "promo",
+    "menu",
+    "caption",
+    "credit",
+    "popular",
+    "trending",
+    "outbrain",
+    "taboola",
+    "newsletter",
+    "post summary",
+    "more stories",
+    "stories",
+    "carousel",
+    "scroller",
+    "read more",
+];
+
+/// Words before a hint that say the container only *has* such a part (`withSidebar`,
+/// `no-comments`): the hint does not apply.
+const HINT_NEGATORS: &[&str] = &["with", "no", "has", "without", "show", "hide"];
+
+/// Words that end the name part of a byline sentence ("By Jane Doe in Politics on 1 June").
+pub const BYLINE_STOP_WORDS: &[&str] =
+    &["in", "on", "at", "for", "from", "with", "via", "le", "am"];
 
 /// Class or id fragments of elements that show the publication date as text.
 pub const DATE_CLASS_HINTS: &[&str] =
@@ -227,6 +277,28 @@ pub const BYLINE_ROLE_WORDS: &[&str] = &[
     "comment",
 ];
 
+/// News agencies credited beside a reporter ("Jane Doe / AP"): dropped from a byline that also
+/// names a person, kept when the agency is the only credit. Compared ignoring case.
+pub const BYLINE_AGENCIES: &[&str] = &[
+    "AP",
+    "AFP",
+    "Reuters",
+    "UPI",
+    "dpa",
+    "EFE",
+    "ANSA",
+    "PTI",
+    "IANS",
+    "ANI",
+    "TNN",
+    "Xinhua",
+    "Kyodo",
+    "Yonhap",
+    "Bloomberg",
+    "Associated Press",
+    "Agence France-Presse",
+];
+
 /// Separators between a title and a site name, tried from the end.
 pub const TITLE_SEPARATORS: &[&str] =
     &[" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ", " ｜ "];
@@ -271,6 +343,7 @@ static SEL_DATE_HINTS: LazyLock<Selector> = LazyLock::new(|| {
         .collect();
     selector(&parts.join(", "))
 });
+static SEL_HEADINGS: LazyLock<Selector> = LazyLock::new(|| selector("h1, h2, h3, h4"));
 static SEL_PARAGRAPHS: LazyLock<Selector> = LazyLock::new(|| selector("p"));
 static BY_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"^(?i:by)\s+(\p{Lu}.{1,80})$"));
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| re(r"\S+@\S+\.\S+"));
@@ -424,21 +497,23 @@ fn choose_authors(
     site_names: &[String],
 ) -> Option<(Vec<String>, FieldSource)> {
     let people = |names: Vec<String>| -> Vec<String> {
-        names.into_iter().filter(|n| !is_site_name(n, site_names)).collect()
+        without_agencies(names.into_iter().filter(|n| !is_site_name(n, site_names)).collect())
     };
     if let Some(a) = ld.authors().map(people).filter(|a| !a.is_empty()) {
         return Some((a, FieldSource::JsonLd));
     }
-    let from_meta = meta
-        .all(AUTHOR_META)
-        .chain(meta.labelled("written by"))
-        .map(|m| people(split_byline(m)))
+    // The first meta key that names a person, with all its values (`citation_author` repeats).
+    let from_meta = AUTHOR_META
+        .iter()
+        .map(|k| meta.all(std::slice::from_ref(k)).flat_map(split_byline).collect::<Vec<_>>())
+        .chain(std::iter::once(meta.labelled("written by").flat_map(split_byline).collect()))
+        .map(|names| dedup_names(people(names)))
         .find(|a| !a.is_empty());
     let visible = byline_from_elements(doc, &SEL_BYLINES_STRONG)
-        .or_else(|| byline_from_author_links(doc))
-        .or_else(|| byline_from_by_elements(doc))
         .map(people)
-        .filter(|a| !a.is_empty());
+        .filter(|a| !a.is_empty())
+        .or_else(|| byline_from_author_links(doc).map(people).filter(|a| !a.is_empty()))
+        .or_else(|| byline_from_by_elements(doc).map(people).filter(|a| !a.is_empty()));
     match (from_meta, visible) {
         (Some(m), Some(v)) if !names_overlap(&m, &v) => return Some((v, FieldSource::Text)),
         (Some(m), _) => return Some((m, FieldSource::Meta)),
@@ -451,6 +526,26 @@ fn choose_authors(
         .map(people)
         .filter(|a| !a.is_empty())
         .map(|a| (a, FieldSource::Text))
+}
+
+/// The names without news agencies ([`BYLINE_AGENCIES`]) when a person is named too.
+fn without_agencies(names: Vec<String>) -> Vec<String> {
+    let is_agency = |n: &String| BYLINE_AGENCIES.iter().any(|a| a.eq_ignore_ascii_case(n));
+    if names.iter().all(is_agency) {
+        return names;
+    }
+    names.into_iter().filter(|n| !is_agency(n)).collect()
+}
+
+/// Names without repeats (compared ignoring case), first spelling kept.
+fn dedup_names(names: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&n)) {
+            out.push(n);
+        }
+    }
+    out
 }
 
 fn names_overlap(a: &[String], b: &[String]) -> bool {
@@ -493,11 +588,16 @@ fn find_date(
     extracted: Option<&Extracted>,
 ) -> Option<ArticleDate> {
     let at = |value: PartialDate, source: FieldSource| ArticleDate { value, source };
-    if let Some(d) = ld.date("datePublished").or_else(|| ld.date("dateCreated")) {
-        return Some(at(d, FieldSource::JsonLd));
-    }
-    if let Some(d) = meta.all(DATE_META).find_map(parse_date) {
-        return Some(at(d, FieldSource::Meta));
+    // Structured publication dates, best first; a UTC stamp gives way to the local day.
+    let structured: Vec<(String, FieldSource)> = ld
+        .date_strings("datePublished")
+        .into_iter()
+        .chain(ld.date_strings("dateCreated"))
+        .map(|v| (v, FieldSource::JsonLd))
+        .chain(meta.all(DATE_META).map(|v| (v.to_string(), FieldSource::Meta)))
+        .collect();
+    if let Some((d, source)) = local_publication_date(&structured) {
+        return Some(at(d, source));
     }
     let microdata = doc.select(&SEL_ITEMPROP_DATE).find_map(|e| {
         let v = e.value();
@@ -541,6 +641,48 @@ fn find_date(
         return Some(at(d, FieldSource::JsonLd));
     }
     meta.all(MODIFIED_META).find_map(parse_date).map(|d| at(d, FieldSource::Meta))
+}
+
+/// The first parseable date of `candidates`; when it is a UTC time stamp (`…Z`, `+00:00`) and a
+/// later candidate writes the same moment as a local time on the neighbouring day
+/// (`2016-12-23T00:47:31Z` beside `December 22, 2016, 06:47 PM`), the local day wins: the
+/// article's date is the day its own readers saw, not the UTC day.
+fn local_publication_date(
+    candidates: &[(String, FieldSource)],
+) -> Option<(PartialDate, FieldSource)> {
+    let parsed: Vec<(PartialDate, FieldSource, bool)> = candidates
+        .iter()
+        .filter_map(|(raw, src)| parse_date(raw).map(|d| (d, *src, is_utc_stamp(raw))))
+        .collect();
+    let (first, src, utc) = *parsed.first()?;
+    let Some(first_time) = first.time.filter(|_| utc && first.precision == DatePrecision::Day)
+    else {
+        return Some((first, src));
+    };
+    let utc_moment = first.date.and_time(first_time);
+    let local = parsed.iter().skip(1).find(|(d, _, other_utc)| {
+        let days_apart = (d.date - first.date).num_days().abs() == 1;
+        let same_moment = d.time.is_none_or(|t| {
+            (d.date.and_time(t) - utc_moment).num_hours().abs() <= MAX_UTC_OFFSET_HOURS
+        });
+        !other_utc && d.precision == DatePrecision::Day && days_apart && same_moment
+    });
+    Some(local.map_or((first, src), |(d, s, _)| (*d, *s)))
+}
+
+/// The largest distance of a local time from UTC, in hours (UTC−12 … UTC+14).
+const MAX_UTC_OFFSET_HOURS: i64 = 14;
+
+/// True when a date string is a time stamp written in UTC (`Z`, `+00:00`, `+0000`, `UTC`, `GMT`).
+fn is_utc_stamp(raw: &str) -> bool {
+    let t = raw.trim();
+    t.contains(':')
+        && (t.ends_with('Z')
+            || t.ends_with('z')
+            || t.ends_with("+00:00")
+            || t.ends_with("+0000")
+            || t.ends_with("UTC")
+            || t.ends_with("GMT"))
 }
 
 /// The `<meta>` tags of a page: lowercased key (`name`, `property`, `itemprop` or `http-equiv`)
@@ -637,6 +779,17 @@ impl JsonLd {
         match v {
             Value::Array(items) => items.iter().filter_map(Value::as_str).find_map(parse_date),
             _ => v.as_str().and_then(parse_date),
+        }
+    }
+
+    /// The raw strings of a date key of the article node (a string or an array of strings).
+    fn date_strings(&self, key: &str) -> Vec<String> {
+        match self.article.as_ref().and_then(|a| a.get(key)) {
+            Some(Value::Array(items)) => {
+                items.iter().filter_map(Value::as_str).map(str::to_string).collect()
+            }
+            Some(Value::String(v)) => vec![v.clone()],
+            _ => Vec::new(),
         }
     }
 
@@ -766,10 +919,84 @@ fn fallback_paragraphs(doc: &Html) -> String {
         .join("\n\n")
 }
 
+/// True when `e` sits in page furniture ([`NON_BYLINE_ANCESTORS`],
+/// [`NON_BYLINE_CONTAINER_HINTS`]) or inside a link to another story (a teaser card: a link that
+/// also holds a heading or much more text than the byline), so a byline there is not the
+/// article's.
+fn outside_article_byline(e: ElementRef) -> bool {
+    let ancestors: Vec<ElementRef> = e.ancestors().filter_map(ElementRef::wrap).collect();
+    let in_article = ancestors.iter().any(|a| a.value().name() == "article");
+    let own = text_len(e);
+    ancestors.iter().any(|a| {
+        let v = a.value();
+        let name = v.name();
+        if matches!(name, "html" | "body" | "main") {
+            return false;
+        }
+        if NON_BYLINE_ANCESTORS.contains(&name)
+            && !(in_article && matches!(name, "footer" | "aside"))
+        {
+            return true;
+        }
+        let marked = [v.attr("class"), v.attr("id")]
+            .into_iter()
+            .flatten()
+            .flat_map(str::split_whitespace)
+            .any(|token| name_has_hint(token, NON_BYLINE_CONTAINER_HINTS));
+        if marked {
+            return true;
+        }
+        name == "a" && (a.select(&SEL_HEADINGS).next().is_some() || text_len(*a) > own + 25)
+    })
+}
+
+/// Characters of text inside `e`, spaces excluded.
+fn text_len(e: ElementRef) -> usize {
+    e.text().flat_map(str::chars).filter(|c| !c.is_whitespace()).count()
+}
+
+/// True when a class or id name (`cb-related-posts`, `relatedLinks`) holds one of `hints` as
+/// whole words, not preceded by a word of [`HINT_NEGATORS`].
+fn name_has_hint(name: &str, hints: &[&str]) -> bool {
+    let words = class_words(name);
+    hints.iter().any(|hint| {
+        let hint: Vec<&str> = hint.split(' ').collect();
+        words.windows(hint.len()).enumerate().any(|(i, w)| {
+            w.iter().zip(&hint).all(|(a, b)| a == b)
+                && (i == 0 || !HINT_NEGATORS.contains(&words[i - 1].as_str()))
+        })
+    })
+}
+
+/// The lowercase words of a class or id name, split at `-`, `_` and lower-to-upper case changes.
+fn class_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}
+
 /// Names in the first element matched by one of `selectors` that holds a short byline.
 fn byline_from_elements(doc: &Html, selectors: &[Selector]) -> Option<Vec<String>> {
     for sel in selectors {
-        for e in doc.select(sel) {
+        for e in doc.select(sel).filter(|e| !outside_article_byline(*e)) {
             if matches!(e.value().name(), "meta" | "link" | "script" | "style" | "img") {
                 let v = e.value();
                 let content = v.attr("content").or(v.attr("value"));
@@ -794,7 +1021,7 @@ fn byline_from_elements(doc: &Html, selectors: &[Selector]) -> Option<Vec<String
 /// Links to author pages (`/author/jane-doe`): the names in the short element around them
 /// (which also catches "Jane Doe and John Roe"), else the link text.
 fn byline_from_author_links(doc: &Html) -> Option<Vec<String>> {
-    doc.select(&SEL_AUTHOR_LINKS).find_map(|link| {
+    doc.select(&SEL_AUTHOR_LINKS).filter(|e| !outside_article_byline(*e)).find_map(|link| {
         let text = element_text(link);
         if text.is_empty() || text.chars().count() > 60 || text.split_whitespace().count() > 5 {
             return None;
@@ -817,7 +1044,7 @@ fn with_co_authors(e: ElementRef, text: &str) -> Option<Vec<String>> {
 
 /// The first short element whose text is a "By Jane Doe" byline.
 fn byline_from_by_elements(doc: &Html) -> Option<Vec<String>> {
-    doc.select(&SEL_SHORT_BLOCKS).find_map(|e| {
+    doc.select(&SEL_SHORT_BLOCKS).filter(|e| !outside_article_byline(*e)).find_map(|e| {
         let text = element_text(e);
         if text.chars().count() > 100 {
             return None;
@@ -929,6 +1156,11 @@ pub fn split_byline(byline: &str) -> Vec<String> {
             .iter()
             .find_map(|p| strip_prefix_ci(part, p).filter(|rest| rest.starts_with(' ')))
             .map_or(part, str::trim_start);
+        // "Jane Doe in Politics on 1 June": the name ends before a lowercase stop word.
+        let words: Vec<&str> = part.split_whitespace().collect();
+        let name_len =
+            words.iter().position(|w| BYLINE_STOP_WORDS.contains(w)).unwrap_or(words.len());
+        let part = words[..name_len].join(" ");
         let lower_part = part.to_lowercase();
         let part =
             part.split_whitespace().filter(|w| !w.starts_with('@')).collect::<Vec<_>>().join(" ");
@@ -1268,9 +1500,213 @@ mod tests {
             ("url_is_no_name", "https://social.example/janedoe", ""),
             ("german_von", "Von Erika Muster", "Erika Muster"),
             ("reversed_name", "Doe, Jane", "Jane Doe"),
+            ("name_ends_at_stop_word", "Written by Jane Doe in Science on 1 June 2019", "Jane Doe"),
+            ("contributor_at_agency", "Jane Doe, John Roe at Model Agency", "Jane Doe+John Roe"),
+            ("capitalised_particle_kept", "By Marie Le Gall", "Marie Le Gall"),
         ];
         for (name, input, want) in cases {
             assert_eq!(split_byline(input).join("+"), *want, "case {name}");
+        }
+    }
+
+    /// A page with the shared body, `head` in its head and `top` above the body paragraphs.
+    fn article_page(head: &str, top: &str) -> String {
+        page(head, &format!("<article><h1>Bridge repairs drag on</h1>{top}{BODY}</article>"))
+    }
+
+    #[test]
+    fn byline_choice_table() {
+        let card = r#"<div><a href="/2020/01/other-story"><h3>Another story entirely</h3>
+            <span class="byline">By Rex Teaser</span></a></div>"#;
+        let cases: Vec<(&str, String, &str)> = vec![
+            (
+                "teaser_card_with_heading_ignored",
+                page(
+                    "",
+                    &format!(
+                        r#"{card}<article><h1>Bridge repairs drag on</h1>
+                        <div class="byline">By Ana Lima</div>{BODY}</article>"#
+                    ),
+                ),
+                "Ana Lima",
+            ),
+            (
+                "teaser_link_with_long_text_ignored",
+                page(
+                    "",
+                    &format!(
+                        r#"<a href="/2020/01/x"><div>Council approves the new budget for the coming
+                        year after a long debate</div><span class="author-name">Rex Teaser</span></a>
+                        <article><h1>Bridge repairs drag on</h1>
+                        <span class="author-name">Ana Lima</span>{BODY}</article>"#
+                    ),
+                ),
+                "Ana Lima",
+            ),
+            (
+                "photo_credit_is_not_the_author",
+                article_page(
+                    r#"<meta name="author" content="Ana Lima">"#,
+                    r#"<figure><img src="a.jpg"><figcaption><p itemprop="author">Pat Lens</p>
+                    </figcaption></figure>"#,
+                ),
+                "Ana Lima",
+            ),
+            (
+                "related_container_ignored",
+                page(
+                    "",
+                    &format!(
+                        r#"<div class="cb-related-posts"><span class="author-name">Rex Teaser</span>
+                        </div><article><h1>Bridge repairs drag on</h1>
+                        <div class="byline">By Ana Lima</div>{BODY}</article>"#
+                    ),
+                ),
+                "Ana Lima",
+            ),
+            (
+                "container_with_sidebar_is_not_a_sidebar",
+                page(
+                    "",
+                    &format!(
+                        r#"<div class="layoutWithSidebar"><h1>Bridge repairs drag on</h1>
+                        <div class="byline">By Ana Lima</div>{BODY}</div>"#
+                    ),
+                ),
+                "Ana Lima",
+            ),
+            (
+                "page_footer_staff_list_ignored",
+                page(
+                    "",
+                    &format!(
+                        r#"<h1>Bridge repairs drag on</h1>{BODY}
+                        <footer><a href="/author/rex-teaser">Rex Teaser</a></footer>"#
+                    ),
+                ),
+                "-",
+            ),
+            (
+                "article_footer_byline_kept",
+                article_page("", r#"<footer><p class="post-author">By Ana Lima</p></footer>"#),
+                "Ana Lima",
+            ),
+            (
+                "site_name_byline_falls_through_to_author_link",
+                article_page(
+                    r#"<meta property="og:site_name" content="Riverside Courier">"#,
+                    r#"<div class="byline">Riverside Courier</div>
+                    <a href="/author/ana-lima">Ana Lima</a>"#,
+                ),
+                "Ana Lima",
+            ),
+            (
+                "written_by_with_section_and_date",
+                article_page(
+                    "",
+                    r#"<div class="author">Written by <a href="/about">Ana Lima</a> in
+                    <a href="/science">Science</a> on 1 June 2019 at 08:34 PM EDT.</div>"#,
+                ),
+                "Ana Lima",
+            ),
+            (
+                "agency_beside_reporter_dropped",
+                article_page("", r#"<div class="byline"><a>Ana Lima</a> / AFP</div>"#),
+                "Ana Lima",
+            ),
+            ("agency_alone_kept", article_page("", r#"<div class="byline">By AFP</div>"#), "AFP"),
+            (
+                "repeated_citation_author_meta",
+                article_page(
+                    r#"<meta name="citation_author" content="Lima, Ana">
+                    <meta name="citation_author" content="Tom Reyes">"#,
+                    "",
+                ),
+                "Ana Lima+Tom Reyes",
+            ),
+            (
+                "editors_profile_link",
+                article_page("", r#"<a href="/about/editors/ana-lima/">Ana Lima</a>"#),
+                "Ana Lima",
+            ),
+        ];
+        for (name, html, want) in cases {
+            let a = parse_html(&html, None).expect("parses");
+            let got = if a.authors.is_empty() { "-".to_string() } else { a.authors.join("+") };
+            assert_eq!(got, want, "case {name}");
+        }
+    }
+
+    #[test]
+    fn date_choice_table() {
+        let cases: Vec<(&str, String, &str)> = vec![
+            (
+                "utc_stamp_gives_way_to_local_day",
+                article_page(
+                    r#"<meta property="article:published_time" content="2016-12-23T00:47:31Z">
+                    <meta name="sailthru.date" content="Thursday, December 22, 2016, 06:47 PM">"#,
+                    "",
+                ),
+                "2016-12-22",
+            ),
+            (
+                "utc_stamp_kept_when_local_agrees",
+                article_page(
+                    r#"<meta property="article:published_time" content="2016-12-22T14:00:00Z">
+                    <meta name="sailthru.date" content="December 22, 2016 09:00 AM">"#,
+                    "",
+                ),
+                "2016-12-22",
+            ),
+            (
+                "utc_stamp_kept_when_other_date_is_far",
+                article_page(
+                    r#"<meta property="article:published_time" content="2016-12-23T00:47:31Z">
+                    <meta name="dc.date" content="2016-12-22T02:00:00">"#,
+                    "",
+                ),
+                "2016-12-23",
+            ),
+            (
+                "offset_stamp_is_already_local",
+                article_page(
+                    r#"<meta property="article:published_time" content="2016-12-06T23:30:00-05:00">
+                    <meta name="sailthru.date" content="2016-12-07 04:30:00">"#,
+                    "",
+                ),
+                "2016-12-06",
+            ),
+            (
+                "java_date_string_meta",
+                article_page(
+                    r#"<meta name="article:published_time" content="Mon Aug 03 12:45:00 EDT 2015">"#,
+                    "",
+                ),
+                "2015-08-03",
+            ),
+        ];
+        for (name, html, want) in cases {
+            let a = parse_html(&html, None).expect("parses");
+            let got = a.date.map_or("-".to_string(), |d| d.value.display());
+            assert_eq!(got, want, "case {name}");
+        }
+    }
+
+    #[test]
+    fn class_hint_table() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("kebab_word", "cb-related-posts", true),
+            ("camel_word", "relatedLinks", true),
+            ("two_word_hint", "entry post-summary size-small", true),
+            ("negated_with", "withSidebar", false),
+            ("negated_no", "no-sidebars", false),
+            ("word_inside_other_word", "ContentHeaderAccreditation", false),
+            ("plain_byline", "byline__name", false),
+        ];
+        for (name, class, want) in cases {
+            let got =
+                class.split_whitespace().any(|t| name_has_hint(t, NON_BYLINE_CONTAINER_HINTS));
+            assert_eq!(got, *want, "case {name}");
         }
     }
 
