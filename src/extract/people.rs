@@ -177,6 +177,21 @@ fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '’')
 }
 
+/// True for a character that belongs to the word after `prev` though it is no letter: a
+/// combining mark, or the second character of a letter whose UTF-8 bytes were read as Latin-1
+/// or Windows-1252 ("PeÃ±a" for "Peña": U+0080..U+00BF after "Ã" or "Â"), so a name is not
+/// split at it.
+fn is_mojibake_tail(prev: char, c: char) -> bool {
+    // "Ã" may itself be written as "A" and a combining tilde (U+0303), "Â" with a circumflex.
+    let lead = matches!(prev, 'Ã' | 'Â' | '\u{303}' | '\u{302}');
+    (lead && ('\u{80}'..='\u{bf}').contains(&c)) || is_combining_mark(c)
+}
+
+/// True for a combining diacritical mark (U+0300..U+036F), part of the letter before it.
+fn is_combining_mark(c: char) -> bool {
+    ('\u{300}'..='\u{36f}').contains(&c)
+}
+
 /// Splits `body` into words. A word is a run of letters and digits, joined across an apostrophe,
 /// hyphen or period that has a letter or digit on both sides; a final period is kept after an
 /// initial ("J."), an abbreviation with inner periods ("U.S.") or an honorific ("Mr.").
@@ -189,9 +204,11 @@ pub fn tokenize(body: &str) -> Vec<Token> {
         }
         let mut end = start + c.len_utf8();
         let mut inner_period = false;
+        let mut last = c;
         while let Some(&(i, d)) = chars.peek() {
-            if d.is_alphanumeric() {
+            if d.is_alphanumeric() || is_mojibake_tail(last, d) {
                 end = i + d.len_utf8();
+                last = d;
                 chars.next();
                 continue;
             }
@@ -200,6 +217,7 @@ pub fn tokenize(body: &str) -> Vec<Token> {
                 body[i + d.len_utf8()..].chars().next().is_some_and(char::is_alphanumeric);
             if joins && next_is_word {
                 inner_period |= d == '.';
+                last = d;
                 chars.next();
                 continue;
             }
@@ -298,6 +316,11 @@ fn classify(word: &str, initial: bool, seen: &Seen) -> Class {
     }
     if let Some(g) = lex.honorifics.get(&key) {
         return Class::Honorific(*g);
+    }
+    // "Judicial Watch": a function word that is also an organisation word names an
+    // organisation inside a sentence.
+    if !initial && lex.function.contains(&key) && lex.organisations.contains(&key) {
+        return Class::Organisation;
     }
     if lex.function.contains(&key) || lex.calendar.contains(&key) {
         return Class::Other;
@@ -1039,6 +1062,16 @@ mod tests {
             ("list_word_alone_is_no_name", "The West said nothing. Law matters.", &[]),
             ("name_after_organisation_word_is_not_a_person", "The Daily Ledger printed it.", &[]),
             (
+                "mojibake_letter_stays_in_the_name",
+                "President Luis PeÃ±a spoke. PeÃ±a left.",
+                &["Luis PeÃ±a"],
+            ),
+            (
+                "mojibake_with_combining_tilde",
+                "President Luis PeA\u{303}\u{b1}a spoke.",
+                &["Luis PeA\u{303}\u{b1}a"],
+            ),
+            (
                 "possessive_is_stripped",
                 "It was Dana Whitfield’s plan, and Whitfield’s alone.",
                 &["Dana Whitfield"],
@@ -1099,6 +1132,12 @@ mod tests {
             ("not_a_sayer", "The Valley Post printed the news.", &[]),
             ("group_is_no_organisation", "Senate Republicans said no.", &[]),
             ("role_is_a_person", "House Speaker Ken Ode said no.", &[]),
+            (
+                "watch_names_an_organisation",
+                "Civic Watch said the files were late.",
+                &["Civic Watch"],
+            ),
+            ("watch_opening_a_sentence_is_a_verb", "Watch Ken Ode speak. He said no.", &[]),
         ];
         for (name, body, want) in cases {
             let cast = find_cast(body, &tokenize(body));

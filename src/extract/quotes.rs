@@ -69,11 +69,20 @@ const SCARE_QUOTE_WORDS: usize = 3;
 const POST_VERB_WINDOW: usize = 20;
 /// How many words after an inverted verb ("said Secretary of State John Kerry") a name may start.
 const INVERTED_NAME_WINDOW: usize = 6;
+/// How far a sentence going on after a quote is read for its attribution clause, in words.
+const TAIL_WINDOW: usize = 40;
+/// How many words a subject may have before its verb in an attribution clause ("…, Republican
+/// candidate Ben Carson said").
+const TAIL_SUBJECT_WORDS: usize = 6;
+/// Longest signature after a quote ("— Ann Lee, a nurse in Ohio"), in words.
+const SIGNATURE_WORDS: usize = 12;
 /// How far back from an opening mark the sentence is read, in words.
 const PRE_WINDOW: usize = 45;
 /// Words that open a noun phrase naming a speaker without a name ("the senator said").
 const DETERMINERS: &[&str] =
     &["the", "a", "an", "his", "her", "its", "their", "one", "another", "this", "that", "our"];
+/// Forms of "be" that make a verb of saying passive ("was asked by Lee").
+const PASSIVE_AUXILIARIES: &[&str] = &["was", "were", "is", "are", "been", "being", "be"];
 /// Words after which a name starts a new clause and can be its subject.
 const CLAUSE_OPENERS: &[&str] = &[
     "and",
@@ -404,8 +413,9 @@ impl<'a> Reader<'a> {
         end
     }
 
-    /// The attribution after a closing mark: `"…," X said` / `"…," said X`.
-    fn after_close(&self, piece: &Piece) -> Option<Found> {
+    /// The attribution after a closing mark: `"…," X said` / `"…," said X`; with `tail`, also
+    /// one that ends the sentence going on after the quote (`"…" for now, X said`).
+    fn after_close(&self, piece: &Piece, tail: bool) -> Option<Found> {
         let (_, close_end) = piece.close?;
         let para = self.paras[piece.para];
         let inner = self.body[piece.start..piece.end].trim_end();
@@ -422,6 +432,21 @@ impl<'a> Reader<'a> {
         if !(open_ended(inner, rest) || first_lower) {
             return None;
         }
+        // The quote is the whole object only when it opens its sentence: "“Yes,” she said."
+        let before = self.body[para.start..piece.open.unwrap_or(piece.start)].trim_end();
+        let direct = before.is_empty() || before.ends_with(['.', '!', '?', ':', '”', '"', '»']);
+        // "“…,” according to Lee."
+        if self.lower(from) == "according" && self.tokens.len() > from + 1 {
+            if self.lower(from + 1) != "to" {
+                return None;
+            }
+            let stop = self.sentence_after(from + 2, para.end, INVERTED_NAME_WINDOW);
+            let subject = match self.first_mention(from + 2, stop) {
+                Some(p) => Subject::Named(p),
+                None => Subject::Unnamed,
+            };
+            return Some(Found { subject, direct });
+        }
         // An attribution starts with the verb, a pronoun, a determiner or a capitalised word
         // ("said Lee", "he said", "the senator said", "Sen. Lee said"); "…” but also …" goes on.
         let first = self.word(from);
@@ -432,7 +457,12 @@ impl<'a> Reader<'a> {
             || is_role_word(first)
             || self.first_mention(from, from + 4).is_some();
         if !starts_attribution {
-            return None;
+            if !tail {
+                return None;
+            }
+            // "“…” for the party, said Lee.": the sentence goes on and ends with an attribution.
+            let subject = self.tail_attribution(from, para.end)?;
+            return Some(Found { subject, direct: false });
         }
         let end = self.sentence_after(from, para.end, POST_VERB_WINDOW);
         let Some(verb) = (from..end).find(|&i| is_speech_verb(self.word(i))) else {
@@ -454,10 +484,56 @@ impl<'a> Reader<'a> {
                 None => self.role_noun(from, verb, true),
             }
         };
-        // The quote is the whole object only when it opens its sentence: "“Yes,” she said."
-        let before = self.body[para.start..piece.open.unwrap_or(piece.start)].trim_end();
-        let direct = before.is_empty() || before.ends_with(['.', '!', '?', ':', '”', '"', '»']);
+        if subject == Subject::Unnamed && tail {
+            // "“…” for the farmers, said Lee": the verb was not the attribution's first word.
+            if let Some(named @ Subject::Named(_)) = self.tail_attribution(from, para.end) {
+                return Some(Found { subject: named, direct: false });
+            }
+        }
         Some(Found { subject, direct })
+    }
+
+    /// The attribution clause that ends the sentence going on from token `from` after a quote:
+    /// after a comma, a verb of saying and a name ("…, said Lee") or a name, pronoun or role noun
+    /// and the verb ("…, Lee said", "…, the senator said").
+    fn tail_attribution(&self, from: usize, limit: usize) -> Option<Subject> {
+        let end = self.sentence_after(from, limit, TAIL_WINDOW);
+        for c in from + 1..end {
+            let gap = &self.body[self.tokens[c - 1].end..self.tokens[c].start];
+            if !gap.contains(',') {
+                continue;
+            }
+            let word = self.word(c);
+            if is_speech_verb(word) && RULES.inverting.contains(word) {
+                let stop = self.sentence_after(c + 1, limit, INVERTED_NAME_WINDOW);
+                return match self.first_mention(c + 1, stop) {
+                    Some(p) => Some(Subject::Named(p)),
+                    None => Some(self.role_noun(c + 1, stop, false)),
+                };
+            }
+            let reach = (c + TAIL_SUBJECT_WORDS + 1).min(end);
+            let Some(verb) = (c + 1..reach).find(|&i| is_speech_verb(self.word(i))) else {
+                continue;
+            };
+            if let Some(p) = self.pronoun(c).filter(|_| verb == c + 1) {
+                return Some(p);
+            }
+            let named = (c..verb).all(|k| {
+                let w = self.word(k);
+                w.chars().next().is_some_and(char::is_uppercase)
+                    || is_role_word(w)
+                    || PARTICLES.contains(&w)
+                    || DETERMINERS.contains(&w.to_lowercase().as_str())
+            });
+            if !named {
+                continue;
+            }
+            return match self.first_mention(c, verb) {
+                Some(p) => Some(Subject::Named(p)),
+                None => Some(self.role_noun(c, verb, true)),
+            };
+        }
+        None
     }
 
     /// True when a sentence ends between tokens `i - 1` and `i`: a line break or semicolon, or
@@ -586,7 +662,7 @@ impl<'a> Reader<'a> {
             return true;
         }
         let gap = &self.body[self.tokens[j - 1].end..self.tokens[j].start];
-        gap.contains([',', '(', ';', ':', '—', '–'])
+        gap.contains([',', '(', ';', ':', '—', '–', '―', '-'])
             || CLAUSE_OPENERS.contains(&self.lower(j - 1).as_str())
     }
 
@@ -606,6 +682,17 @@ impl<'a> Reader<'a> {
     /// one of the sentence. Failing that, the nearest person not after a preposition, then a
     /// person just after the verb ("said Dan Reed").
     fn clause_subject(&self, from: usize, verb: usize, limit: usize) -> Subject {
+        // "Lee was asked by host Ann Cole, “…”": a passive verb's agent is the speaker.
+        let passive = verb > from
+            && verb + 2 < limit.min(self.tokens.len())
+            && PASSIVE_AUXILIARIES.contains(&self.lower(verb - 1).as_str())
+            && self.lower(verb + 1) == "by";
+        if passive {
+            let stop = (verb + 2 + INVERTED_NAME_WINDOW).min(limit);
+            if let Some(p) = self.first_mention(verb + 2, stop) {
+                return Subject::Named(p);
+            }
+        }
         let participle = verb > from
             && verb < self.tokens.len()
             && self.body[self.tokens[verb - 1].end..self.tokens[verb].start].contains([',', ':'])
@@ -739,8 +826,11 @@ impl<'a> Reader<'a> {
     /// Finds who said the quote made of `group`: after a closing mark that leaves the sentence
     /// open ("…,” X said), before the opening mark, then after any later piece.
     fn attribute(&self, group: &[Piece]) -> Option<Found> {
+        if let Some(p) = self.signature(&group[group.len() - 1]) {
+            return Some(Found { subject: Subject::Named(p), direct: true });
+        }
         let first = &group[0];
-        let after_first = || self.after_close(first);
+        let after_first = || self.after_close(first, true);
         let before = || self.before_open(first);
         let inner = &self.body[first.start..first.end];
         let rest = first.close.map_or("", |(_, e)| &self.body[e..]);
@@ -749,7 +839,39 @@ impl<'a> Reader<'a> {
         } else {
             before().or_else(after_first)
         };
-        found.or_else(|| group.iter().skip(1).find_map(|p| self.after_close(p)))
+        found.or_else(|| group.iter().skip(1).find_map(|p| self.after_close(p, true)))
+    }
+
+    /// A signature after a quote: a dash and a name (with any role before it) that end the
+    /// quote's paragraph or make up the next paragraph ("“…” — Ann Lee", "“…”¶-Ann Lee, Ohio.").
+    fn signature(&self, last: &Piece) -> Option<usize> {
+        let (_, close_end) = last.close?;
+        let para = self.paras[last.para];
+        let rest = self.body[close_end..para.end]
+            .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ','));
+        let (start, end) = if rest.is_empty() {
+            let next = self.paras.get(last.para + 1)?;
+            (next.start, next.end)
+        } else {
+            (para.end - rest.len(), para.end)
+        };
+        let text = &self.body[start..end];
+        let signed = text.strip_prefix(['-', '—', '–', '―'])?;
+        if signed.starts_with(['-', '—', '–', '―']) || word_count(signed) > SIGNATURE_WORDS {
+            return None;
+        }
+        let mut k = self.token_at(end - signed.len());
+        while k < self.tokens.len() && self.tokens[k].start < end {
+            if let Some(p) = self.mention_at(k) {
+                return Some(p);
+            }
+            let w = self.word(k);
+            if !(w.chars().next().is_some_and(char::is_uppercase) || is_role_word(w)) {
+                return None;
+            }
+            k += 1;
+        }
+        None
     }
 
     /// True when a title cue ("titled", "book") is written just before the opening mark.
@@ -772,7 +894,7 @@ impl<'a> Reader<'a> {
         let words = between.split_whitespace().count();
         words <= 40
             && between.trim_end().ends_with(['.', ',', ':'])
-            && self.after_close(a).is_some()
+            && self.after_close(a, false).is_some()
     }
 
     /// Resolves a pronoun at `pos`: to a person its own paragraph named before it (the nearest
@@ -1149,6 +1271,46 @@ mod tests {
             "pronoun_before_quote_paragraph",
             "Bo Haugland, 58, grew up here. He said the fires were never the worst part.\n\n“The worst part was the waiting every night.”",
             &[("The worst part was the waiting every night.", Some("Bo Haugland"))],
+        ),
+        (
+            "sentence_goes_on_to_said_name",
+            "“We will fight every single day” for the farmers, said Ida Moss.",
+            &[("We will fight every single day", Some("Ida Moss"))],
+        ),
+        (
+            "sentence_goes_on_to_name_said",
+            "Polls were “a mess the whole year” in the state, pollster Pia Lund said.",
+            &[("a mess the whole year", Some("Pia Lund"))],
+        ),
+        (
+            "according_to_after_the_quote",
+            "“The mill will close in May,” according to Dan Roe.",
+            &[("The mill will close in May,", Some("Dan Roe"))],
+        ),
+        (
+            "according_to_watchdog_after_the_quote",
+            "“The files were handed in late,” according to Civic Watch.",
+            &[("The files were handed in late,", Some("Civic Watch"))],
+        ),
+        (
+            "signature_paragraph_after_quote",
+            "Claims from the debate follow.\n\n“We cut taxes for every family.”\n\n- Ana Kemp.",
+            &[("We cut taxes for every family.", Some("Ana Kemp"))],
+        ),
+        (
+            "signature_after_dash_in_paragraph",
+            "“Vote early and vote often.” — Mayor Ben Tull",
+            &[("Vote early and vote often.", Some("Ben Tull"))],
+        ),
+        (
+            "dash_name_colon_round_up",
+            "POLLS TIGHTEN - Ken Obi: “The race is close in every state.”",
+            &[("The race is close in every state.", Some("Ken Obi"))],
+        ),
+        (
+            "passive_agent_is_speaker",
+            "Lee Park was asked by host Ann Cole, “Will you run again next year?”",
+            &[("Will you run again next year?", Some("Ann Cole"))],
         ),
         (
             "party_group_is_not_an_organisation",
