@@ -143,18 +143,19 @@ fn check_wildcard_word(schema: &Schema, word: &str) -> Result<()> {
         )));
     }
     if let (Some(name), "*") = (field, value) {
-        if let Ok(f) = schema.get_field(name) {
-            if !schema.get_field_entry(f).is_fast() {
-                let fast: Vec<&str> = schema
-                    .fields()
-                    .filter(|(_, e)| e.is_fast() && e.is_indexed())
-                    .map(|(_, e)| e.name())
-                    .collect();
-                return Err(Error::Query(format!(
-                    "{word:?}: `FIELD:*` works only on these fields: {}",
-                    fast.join(", ")
-                )));
-            }
+        let Ok(f) = schema.get_field(name) else {
+            return Err(Error::Query(format!("{word:?}: there is no field {name:?}")));
+        };
+        if !schema.get_field_entry(f).is_fast() {
+            let fast: Vec<&str> = schema
+                .fields()
+                .filter(|(_, e)| e.is_fast() && e.is_indexed())
+                .map(|(_, e)| e.name())
+                .collect();
+            return Err(Error::Query(format!(
+                "{word:?}: `FIELD:*` works only on these fields: {}",
+                fast.join(", ")
+            )));
         }
     }
     Ok(())
@@ -316,7 +317,8 @@ mod tests {
             ("trailing_star", "river*", true),
             ("star_inside_phrase", "\"*ing\"", true),
             ("phrase_prefix", "\"big bad wo\"*", true),
-            ("unknown_field_left_to_parser", "nosuch:*", true),
+            ("any_value_of_unknown_field", "nosuch:*", false),
+            ("odd_characters_before_colon", "<x:*", false),
         ];
         for (name, q, ok) in cases {
             assert_eq!(check_wildcards(&schema, q).is_ok(), ok, "{name}");
