@@ -81,6 +81,9 @@ const PRE_WINDOW: usize = 45;
 /// Words that open a noun phrase naming a speaker without a name ("the senator said").
 const DETERMINERS: &[&str] =
     &["the", "a", "an", "his", "her", "its", "their", "one", "another", "this", "that", "our"];
+/// Lowercase words that join the parts of a role ("Secretary of State", "Health and Human
+/// Services") but open a clause anywhere else ("a photo and Lee said").
+const ROLE_CONNECTIVES: &[&str] = &["and", "of", "for", "on"];
 /// Forms of "be" that make a verb of saying passive ("was asked by Lee").
 const PASSIVE_AUXILIARIES: &[&str] = &["was", "were", "is", "are", "been", "being", "be"];
 /// Words after which a name starts a new clause and can be its subject.
@@ -481,6 +484,9 @@ impl<'a> Reader<'a> {
             let stop = self.sentence_after(verb + 1, para.end, INVERTED_NAME_WINDOW);
             match self.first_mention(verb + 1, stop) {
                 Some(p) => Subject::Named(p),
+                // "Lee insisted he had “…,” claiming that …": a participle after the quote
+                // shares the subject of the sentence before it.
+                None if self.word(verb).ends_with("ing") => return None,
                 None => self.role_noun(verb + 1, stop, false),
             }
         } else if let Some(p) = self.pronoun(from) {
@@ -652,14 +658,20 @@ impl<'a> Reader<'a> {
     /// of the sentence, after a comma or a clause opener ("and", "while"), with any role or title
     /// written before it; not after a verb, preposition or article ("told Kerry", "the Kerry plan").
     fn subject_position(&self, i: usize, from: usize) -> bool {
+        let titled = |k: usize| {
+            let word = self.word(k);
+            word.chars().next().is_some_and(char::is_uppercase)
+                || (is_role_word(word) && !ROLE_CONNECTIVES.contains(&word))
+                || PARTICLES.contains(&word)
+        };
         let mut j = i;
         while j > from {
             let gap = &self.body[self.tokens[j - 1].end..self.tokens[j].start];
-            let word = self.word(j - 1);
-            let titled = word.chars().next().is_some_and(char::is_uppercase)
-                || is_role_word(word)
-                || PARTICLES.contains(&word);
-            if gap.chars().all(|c| c == ' ' || c == '\u{a0}') && titled {
+            // "Secretary of State Lee" is one role; "a photo and Lee" opens a clause.
+            let connective = ROLE_CONNECTIVES.contains(&self.word(j - 1));
+            let inside_role =
+                if connective { j - 1 > from && titled(j - 2) } else { titled(j - 1) };
+            if gap.chars().all(|c| c == ' ' || c == '\u{a0}') && inside_role {
                 j -= 1;
             } else {
                 break;
@@ -1323,6 +1335,21 @@ mod tests {
             "state_abbreviation_before_said",
             "“We will hold the vote in June,” Senator Al Brink, R-Ky., said.",
             &[("We will hold the vote in June,", Some("Al Brink"))],
+        ),
+        (
+            "and_before_name_opens_a_clause",
+            "Ida Moss arrived. A man asked for a photo and Moss said, “only if you are quick about it.”",
+            &[("only if you are quick about it.", Some("Ida Moss"))],
+        ),
+        (
+            "role_with_of_before_name",
+            "At the summit Secretary of State Ken Obi said, “the talks will go on for a week.”",
+            &[("the talks will go on for a week.", Some("Ken Obi"))],
+        ),
+        (
+            "participle_after_quote_shares_subject",
+            "Later Eva Lind insisted that she had “won the argument on the merits,” adding that it was over.",
+            &[("won the argument on the merits,", Some("Eva Lind"))],
         ),
         (
             "passive_agent_is_speaker",
