@@ -1352,6 +1352,11 @@ mod tests {
             &[("won the argument on the merits,", Some("Eva Lind"))],
         ),
         (
+            "echoed_colon_paragraph",
+            "Young voter Tim Ek echoed:\n\n“He says what he thinks and we like that.”",
+            &[("He says what he thinks and we like that.", Some("Tim Ek"))],
+        ),
+        (
             "passive_agent_is_speaker",
             "Lee Park was asked by host Ann Cole, “Will you run again next year?”",
             &[("Will you run again next year?", Some("Ann Cole"))],
