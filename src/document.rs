@@ -174,9 +174,6 @@ pub fn article_doc(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Ta
     for place in crate::extract::places::distinct(&p.extracted.places) {
         doc.add_text(f.places, place);
     }
-    for q in &p.extracted.quotes {
-        doc.add_text(f.quotes, crate::extract::quotes::searchable_text(&q.text));
-    }
     if let Some(fmt) = a.format {
         doc.add_text(f.format, fmt.as_str());
     }
@@ -206,8 +203,9 @@ fn char_offset(text: &str, byte: usize) -> u64 {
     text[..b].chars().count() as u64
 }
 
-/// One `quote` document per quotation, with a copy of the article's metadata.
-pub fn quote_docs(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Vec<TantivyDocument> {
+/// One `quote` document per quotation. It carries the article's id and date (for filters and
+/// sorting); title, path and the rest are read from the article when quotes are shown.
+pub fn quote_docs(f: &Fields, p: &PreparedArticle) -> Vec<TantivyDocument> {
     let body = &p.article.body;
     p.extracted
         .quotes
@@ -217,7 +215,10 @@ pub fn quote_docs(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Vec
             let mut doc = TantivyDocument::default();
             doc.add_text(f.kind, kinds::QUOTE);
             doc.add_text(f.id, format!("{}:{}", p.id, i + 1));
-            add_metadata(&mut doc, f, p, sources);
+            doc.add_text(f.article_id, &p.id);
+            if let Some(d) = &p.article.date {
+                doc.add_date(f.date, day_to_tantivy(d.value.date));
+            }
             if let Some(name) = &q.speaker {
                 doc.add_text(f.speaker, name);
                 doc.add_text(f.speaker_text, name);

@@ -397,7 +397,9 @@ impl Run<'_> {
 
     fn put_record(&mut self, rec: FileRecord) {
         let f = *self.fields();
-        self.writer.delete_term(Term::from_field_text(f.id, &file_record_id(&rec.path)));
+        if self.state.files.contains_key(&rec.path) {
+            self.writer.delete_term(Term::from_field_text(f.id, &file_record_id(&rec.path)));
+        }
         // add_document only fails when the writer is gone, which commit() reports.
         let _ = self.writer.add_document(file_doc(&f, &rec));
         self.state.files.insert(rec.path.clone(), rec);
@@ -591,7 +593,9 @@ impl Run<'_> {
             if &now == before && !before.is_empty() {
                 continue;
             }
-            self.writer.delete_term(Term::from_field_text(f.article_id, id));
+            if !before.is_empty() {
+                self.writer.delete_term(Term::from_field_text(f.article_id, id));
+            }
             if now.is_empty() {
                 self.state.sources.remove(id);
                 continue;
@@ -604,7 +608,7 @@ impl Run<'_> {
             match prepared {
                 Some(p) => {
                     self.writer.add_document(article_doc(&f, &p, &sources))?;
-                    for q in quote_docs(&f, &p, &sources) {
+                    for q in quote_docs(&f, &p) {
                         self.writer.add_document(q)?;
                     }
                 }

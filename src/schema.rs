@@ -43,7 +43,6 @@ pub mod names {
     pub const PEOPLE_TEXT: &str = "people_text";
     pub const PEOPLE_INFO: &str = "people_info";
     pub const PLACES: &str = "places";
-    pub const QUOTES: &str = "quotes";
     pub const FORMAT: &str = "format";
     pub const SOURCE: &str = "source";
     pub const URL: &str = "url";
@@ -225,7 +224,6 @@ pub struct Fields {
     pub people_text: Field,
     pub people_info: Field,
     pub places: Field,
-    pub quotes: Field,
     pub format: Field,
     pub source: Field,
     pub url: Field,
@@ -273,7 +271,6 @@ impl Fields {
             people_text: f(PEOPLE_TEXT)?,
             people_info: f(PEOPLE_INFO)?,
             places: f(PLACES)?,
-            quotes: f(QUOTES)?,
             format: f(FORMAT)?,
             source: f(SOURCE)?,
             url: f(URL)?,
@@ -333,14 +330,14 @@ mod tests {
             year:u64:indexed:stored:fast year_month:u64:indexed:fast \
             published:facet:indexed:stored people:string:indexed:stored:fast:multi \
             people_text:text:indexed people_info:stored places:string:indexed:stored:fast:multi \
-            quotes:text:indexed format:string:indexed:stored:fast \
+            format:string:indexed:stored:fast \
             source:string:indexed:stored:fast url:stored tags:string:indexed:stored:fast:multi \
             provenance:stored hash:string:indexed:stored speaker:string:indexed:stored:fast \
             speaker_text:text:indexed speaker_aliases:stored:multi text:text:indexed:stored \
             attribution:string:indexed:stored:fast start:u64:stored end:u64:stored \
             file_size:u64:stored file_mtime:i64:stored file_entries:stored";
         assert_eq!(got.join(" "), expected);
-        assert_eq!(s.version, 2);
+        assert_eq!(s.version, 3);
     }
 
     #[test]
