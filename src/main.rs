@@ -64,10 +64,11 @@ where
     })?;
     match rx.recv_timeout(limit) {
         Ok(result) => result,
-        Err(RecvTimeoutError::Timeout) => Err(anyhow::anyhow!(
+        Err(RecvTimeoutError::Timeout) => Err(morgue::Error::Query(format!(
             "the query ran longer than {} s (--timeout); narrow it with more words or filters",
             limit.as_secs()
-        )),
+        ))
+        .into()),
         Err(RecvTimeoutError::Disconnected) => {
             Err(anyhow::anyhow!("the query stopped unexpectedly"))
         }

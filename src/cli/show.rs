@@ -31,7 +31,7 @@ pub fn run_show(store: &Store, args: ShowArgs) -> Result<i32> {
 }
 
 pub fn run_stats(store: &Store, args: StatsArgs) -> Result<i32> {
-    let stats = morgue::search::stats(store, args.top.max(1))?;
+    let stats = morgue::search::stats(store, args.top.clamp(1, 100_000))?;
     morgue::render::stats(&stats, args.format.into(), &mut std::io::stdout().lock())?;
     Ok(0)
 }

@@ -59,3 +59,83 @@ fn name_spans(text: &str, people: &[people::Person]) -> Vec<(usize, usize)> {
         .flat_map(|p| text.match_indices(p.name.as_str()).map(|(i, m)| (i, i + m.len())))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Random text from an alphabet of quote marks, punctuation, capitals, multi-byte letters
+    /// and spaces: extraction must never panic, whatever the input.
+    #[test]
+    fn extraction_never_panics_on_random_text() {
+        const PIECES: &[&str] = &[
+            "\"",
+            "“",
+            "”",
+            "«",
+            "»",
+            "„",
+            "'",
+            "’",
+            " ",
+            " ",
+            " ",
+            "\n\n",
+            "\n",
+            ".",
+            ",",
+            ":",
+            ";",
+            "?",
+            "!",
+            "-",
+            "—",
+            "(",
+            ")",
+            "said",
+            "says",
+            "told",
+            "he",
+            "she",
+            "they",
+            "Mr.",
+            "Kerry",
+            "John",
+            "Lee",
+            "Paris",
+            "U.S.",
+            "Sen.",
+            "according to",
+            "é",
+            "Ã",
+            "ñ",
+            "\u{a0}",
+            "\u{300}",
+            "日本",
+            "A",
+            "b",
+            "Z",
+            "of",
+            "the",
+            "Watch",
+            "West",
+        ];
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            state.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        };
+        for _ in 0..3000 {
+            let len = (next() % 120) as usize;
+            let body: String =
+                (0..len).map(|_| PIECES[(next() % PIECES.len() as u64) as usize]).collect();
+            let article = Article { title: Some(body.clone()), body, ..Default::default() };
+            let got = extract(&article);
+            for q in &got.quotes {
+                assert!(q.start <= q.end && q.end <= article.body.len());
+            }
+        }
+    }
+}

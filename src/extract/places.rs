@@ -608,6 +608,10 @@ impl Gazetteer {
         };
         // One-word forms used as a person's name somewhere in the text ("Mr. Kent").
         let mut surnames: HashSet<usize> = HashSet::new();
+        // Matches come in text order: walk the excluded spans, sorted, with one cursor.
+        let mut exclude: Vec<(usize, usize)> = exclude.to_vec();
+        exclude.sort_unstable();
+        let mut cursor = 0;
         let mut pos = 0;
         while pos < text.len() {
             let Some(m) = automaton.find(Input::new(text).span(pos..text.len())) else {
@@ -619,7 +623,12 @@ impl Gazetteer {
                 continue;
             }
             let form = m.pattern().as_usize();
-            if exclude.iter().any(|&(xs, xe)| s < xe && xs < e) {
+            while cursor < exclude.len() && exclude[cursor].1 <= s {
+                cursor += 1;
+            }
+            // Spans are sorted by start; any span overlapping [s, e) starts before e and ends
+            // after s. Spans ending before s were passed; look ahead while they start before e.
+            if exclude[cursor..].iter().take_while(|&&(xs, _)| xs < e).any(|&(_, xe)| s < xe) {
                 surnames.insert(form);
                 pos = e;
                 continue;

@@ -591,12 +591,12 @@ impl<'a> Reader<'a> {
                 true,
             );
         }
-        let gap = &self.body[self.tokens[to - 1].end..open];
+        let gap = self.body.get(self.tokens[to - 1].end..open).unwrap_or("");
         if gap.contains(['.', '!', '?']) {
             // The quote opens a sentence of its own; the sentence before may still introduce it
             // ("Lee said in a statement. “…”"), when it holds no quote of its own.
             let from = self.sentence_start(to, floor);
-            let sentence = &self.body[self.tokens[from].start..open];
+            let sentence = self.body.get(self.tokens[from].start..open).unwrap_or("");
             if sentence.contains(['“', '”', '"', '«', '»', '„']) {
                 return None;
             }

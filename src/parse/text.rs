@@ -586,7 +586,10 @@ mod tests {
     #[test]
     fn headline_case_title_with_final_period() {
         let a = parse("Mayor Opens A New Bridge Over The River In Town. Crowds Cheer.\n\nThe mayor cut the ribbon on Monday, and hundreds of residents walked across.");
-        assert_eq!(a.title.as_deref(), Some("Mayor Opens A New Bridge Over The River In Town. Crowds Cheer."));
+        assert_eq!(
+            a.title.as_deref(),
+            Some("Mayor Opens A New Bridge Over The River In Town. Crowds Cheer.")
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //!
 //! Query syntax (tantivy's): words (all must match), `"phrases"`, `AND`/`OR`/`NOT`, `-word`,
 //! `field:value` on any indexed field (`title:`, `body:`, `author_text:`, `quotes:`, `source:`),
-//! `word*` prefixes. A query of `*` (or none) matches every article.
+//! `"phrase prefi"*` prefixes. A query of `*` (or none) matches every article.
 //!
 //! Limits, each refused with a message naming it: at most [`MAX_QUERY_BYTES`] bytes, parentheses
 //! at most [`MAX_QUERY_DEPTH`] deep, no leading wildcard (`*ing`), and `field:*` only on fields
@@ -270,16 +270,23 @@ pub fn build_search(
             .map(|q| (Occur::Should, q))
             .collect();
         if any.is_empty() {
-            return Err(Error::Usage("--author needs a name".to_string()));
+            return Err(Error::Usage(
+                "--author: the name has no searchable word (words are letters or digits, at most 40 bytes)".to_string(),
+            ));
         }
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
     }
     for p in &req.people {
         let q = phrase_query(f.people_text, p)
-            .ok_or_else(|| Error::Usage("--person needs a name".to_string()))?;
+            .ok_or_else(|| Error::Usage(
+                "--person: the name has no searchable word (words are letters or digits, at most 40 bytes)".to_string(),
+            ))?;
         clauses.push((Occur::Must, q));
     }
     for p in &req.places {
+        if p.trim().is_empty() {
+            return Err(Error::Usage("--place needs a place name".to_string()));
+        }
         let gaz = crate::extract::places::Gazetteer::global();
         let name = gaz.canonical(p).unwrap_or(p.trim());
         clauses.push((Occur::Must, term_query(f.places, name)));

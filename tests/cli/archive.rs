@@ -221,7 +221,10 @@ fn extractor_change_reextracts_everything() {
         let store = morgue::store::Store::open(&env.index_dir()).unwrap();
         let mut w = store.writer(20_000_000).unwrap();
         let mut p = w.prepare_commit().unwrap();
-        p.set_payload(&format!(r#"{{"schema_version":{},"extractor_version":0,"morgue_version":"old"}}"#, store.schema.version));
+        p.set_payload(&format!(
+            r#"{{"schema_version":{},"extractor_version":0,"morgue_version":"old"}}"#,
+            store.schema.version
+        ));
         p.commit().unwrap();
     }
     let run = env.index(&[]);

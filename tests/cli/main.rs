@@ -2,8 +2,10 @@
 //! the seed article read from `../shared/seeds/`.
 
 mod archive;
+mod crash;
 mod formats;
 mod quotes;
+mod robust;
 
 use std::path::{Path, PathBuf};
 

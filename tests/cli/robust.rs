@@ -1096,8 +1096,6 @@ fn search_time_is_bounded_by_the_query_limits() {
 /// A 5 MB single line full of names and places must index in bounded time, like the plain 5 MB
 /// line of the hostile corpus does.
 #[test]
-#[ignore = "extract/places.rs Gazetteer::find_with checks every match against every excluded \
-            person span: quadratic, minutes on this input"]
 fn long_line_of_names_and_places_is_bounded() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("corpus");
