@@ -122,15 +122,32 @@ impl Store {
 
     /// A reader that sees the last commit (reloaded by hand, so results are deterministic).
     pub fn reader(&self) -> Result<IndexReader> {
-        Ok(self.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?)
+        self.index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| self.lock_error(e))
+    }
+
+    /// A lock that cannot be taken for an I/O reason (a read-only folder, no permission) says so.
+    fn lock_error(&self, e: TantivyError) -> Error {
+        match e {
+            TantivyError::LockFailure(LockError::IoError(io), _) => Error::io(
+                format!(
+                    "cannot lock the index at {} (is the folder read-only? morgue needs to write \
+                     a lock file there, even to search)",
+                    self.dir.display()
+                ),
+                std::io::Error::new(io.kind(), io.to_string()),
+            ),
+            TantivyError::LockFailure(LockError::LockBusy, _) => Error::Locked(self.dir.clone()),
+            other => Error::from(other),
+        }
     }
 
     /// The one writer; a clear error if another process holds the lock.
     pub fn writer(&self, memory_budget: usize) -> Result<IndexWriter> {
-        self.index.writer(memory_budget).map_err(|e| match e {
-            TantivyError::LockFailure(LockError::LockBusy, _) => Error::Locked(self.dir.clone()),
-            other => Error::from(other),
-        })
+        self.index.writer(memory_budget).map_err(|e| self.lock_error(e))
     }
 
     /// Commit with the version payload, then fsync the folder so the rename of `meta.json`

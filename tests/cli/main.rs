@@ -6,6 +6,7 @@ mod crash;
 mod formats;
 mod quotes;
 mod robust;
+mod storage;
 
 use std::path::{Path, PathBuf};
 
