@@ -44,9 +44,9 @@ pub struct IndexOptions {
     /// Drop everything in the index first.
     pub rebuild: bool,
     pub parse: ParseOptions,
-    /// Commit after this many changed files…
+    /// Commit after this many changed files (default 10,000)…
     pub commit_every_files: usize,
-    /// …or after this much time, whichever comes first.
+    /// …or after this much time (default 60 s), whichever comes first.
     pub commit_every: Duration,
     /// Writer memory budget in bytes.
     pub memory_budget: usize,
@@ -58,8 +58,8 @@ impl Default for IndexOptions {
             roots: Vec::new(),
             rebuild: false,
             parse: ParseOptions::default(),
-            commit_every_files: 2_000,
-            commit_every: Duration::from_secs(30),
+            commit_every_files: 10_000,
+            commit_every: Duration::from_secs(60),
             memory_budget: 200_000_000,
         }
     }
@@ -263,6 +263,7 @@ pub fn run(store: &Store, opts: &IndexOptions, progress: &dyn Progress) -> Resul
             run.apply(file, outcome)?;
             progress.advance(1);
         }
+        run.flush()?;
         since_commit += batch.len();
         if since_commit >= opts.commit_every_files
             || last_commit.elapsed() >= opts.commit_every
@@ -580,8 +581,17 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Rewrite every article whose sources changed, then commit.
+    /// Write what is pending, then commit.
     fn commit(&mut self) -> Result<()> {
+        self.flush()?;
+        self.store.commit(&mut self.writer)?;
+        self.summary.commits += 1;
+        Ok(())
+    }
+
+    /// Rewrite every article whose sources changed since the last flush. Called after every
+    /// batch, so tantivy's indexing threads work while the next batch is parsed.
+    fn flush(&mut self) -> Result<()> {
         let f = *self.fields();
         let dirty = std::mem::take(&mut self.dirty);
         let mut cache = std::mem::take(&mut self.cache);
@@ -618,8 +628,6 @@ impl Run<'_> {
                 }
             }
         }
-        self.store.commit(&mut self.writer)?;
-        self.summary.commits += 1;
         Ok(())
     }
 }

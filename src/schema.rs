@@ -95,6 +95,7 @@ pub struct FieldSpec {
 }
 
 /// The parsed schema file and the tantivy schema built from it.
+#[derive(Clone)]
 pub struct IndexSchema {
     pub version: u32,
     pub specs: Vec<FieldSpec>,
@@ -102,9 +103,14 @@ pub struct IndexSchema {
 }
 
 impl IndexSchema {
-    /// The schema this binary was built with.
+    /// The schema this binary was built with (parsed once).
     pub fn builtin() -> Result<IndexSchema> {
-        Self::from_toml(SCHEMA_TOML)
+        static BUILTIN: std::sync::OnceLock<std::result::Result<IndexSchema, String>> =
+            std::sync::OnceLock::new();
+        BUILTIN
+            .get_or_init(|| Self::from_toml(SCHEMA_TOML).map_err(|e| e.to_string()))
+            .clone()
+            .map_err(Error::Schema)
     }
 
     pub fn from_toml(text: &str) -> Result<IndexSchema> {

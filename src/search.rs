@@ -374,6 +374,23 @@ fn surname_map(values: &[String]) -> HashMap<String, String> {
         .collect()
 }
 
+/// Every distinct value of a `string` field, read from the term dictionaries (fast: no document
+/// is visited).
+fn speaker_terms(searcher: &Searcher, field: Field) -> Result<Vec<String>> {
+    let mut values = std::collections::BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream =
+            inverted.terms().stream().map_err(|e| Error::io("reading the speaker names", e))?;
+        while stream.advance() {
+            if let Ok(s) = std::str::from_utf8(stream.key()) {
+                values.insert(s.to_string());
+            }
+        }
+    }
+    Ok(values.into_iter().collect())
+}
+
 /// Every distinct speaker value with its number of quotes, over quotes matching `q`.
 fn speaker_values(store: &Store, searcher: &Searcher, q: &dyn Query) -> Result<Vec<FacetCount>> {
     let aggs = agg_collector(
@@ -406,8 +423,7 @@ pub fn quotes_each(
     let reader = store.reader()?;
     let searcher = reader.searcher();
     let all_quotes = query::kind_query(f, kinds::QUOTE);
-    let values: Vec<String> =
-        speaker_values(store, &searcher, &*all_quotes)?.into_iter().map(|c| c.value).collect();
+    let values = speaker_terms(&searcher, f.speaker)?;
     let text = query::parse_text_query(&store.index, req.query.as_deref(), &[f.text], 1.0)?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> =
         vec![(Occur::Must, all_quotes), (Occur::Must, text)];
@@ -498,10 +514,7 @@ pub fn speakers(
     let f = &store.fields;
     let reader = store.reader()?;
     let searcher = reader.searcher();
-    let all: Vec<String> = speaker_values(store, &searcher, &*query::kind_query(f, kinds::QUOTE))?
-        .into_iter()
-        .map(|c| c.value)
-        .collect();
+    let all = speaker_terms(&searcher, f.speaker)?;
     let resolve = surname_map(&all);
     let text = query::parse_text_query(&store.index, query_text, &[f.text], 1.0)?;
     let q = BooleanQuery::new(vec![

@@ -34,8 +34,9 @@ pub struct IndexArgs {
     /// JSON field mapping, e.g. `--map body=story_text` (repeatable).
     #[arg(long = "map", value_name = "FIELD=KEY")]
     pub map: Vec<String>,
-    /// Commit after this many changed files (a crash loses at most this much work).
-    #[arg(long, value_name = "N", default_value_t = 2000)]
+    /// Commit after this many changed files, or every minute, whichever comes first (a crash
+    /// loses at most that much work).
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
     pub commit_every: usize,
     /// Summary format.
     #[arg(long, value_enum, default_value_t)]
