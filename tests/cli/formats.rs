@@ -2,47 +2,17 @@
 
 use serde_json::Value;
 
-use super::{copy_tree, morgue, repo};
+use super::{morgue, repo, TestEnv};
 
-struct Web {
-    dir: tempfile::TempDir,
-}
+struct Web;
 
 impl Web {
-    fn new() -> (Web, Value) {
-        let dir = tempfile::tempdir().unwrap();
-        copy_tree(&repo().join("sample-corpus/web"), &dir.path().join("web"));
-        let web = Web { dir };
-        let out = web
-            .cmd()
-            .arg("index")
-            .arg(web.dir.path().join("web"))
-            .args(["--format", "json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        (web, serde_json::from_slice(&out).unwrap())
-    }
-
-    fn cmd(&self) -> assert_cmd::Command {
-        let mut c = morgue();
-        c.arg("--index").arg(self.dir.path().join("index"));
-        c
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self
-            .cmd()
-            .args(args)
-            .args(["--format", "json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        serde_json::from_slice(&out).unwrap()
+    /// `sample-corpus/web` copied and indexed; the index summary.
+    #[allow(clippy::new_ret_no_self)]
+    fn new() -> (TestEnv, Value) {
+        let env = TestEnv::with_folders(&["web"]);
+        let summary = env.index(&[]);
+        (env, summary)
     }
 }
 
@@ -107,17 +77,7 @@ fn web_gold_scores_exactly() {
 #[test]
 fn second_run_over_containers_adds_nothing() {
     let (web, first) = Web::new();
-    let out = web
-        .cmd()
-        .arg("index")
-        .arg(web.dir.path().join("web"))
-        .args(["--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let second: Value = serde_json::from_slice(&out).unwrap();
+    let second = web.index(&[]);
     assert_eq!(second["added"], 0);
     assert_eq!(second["articles"], first["articles"]);
 }
@@ -180,7 +140,7 @@ fn map_flag_json_file_and_gzip() {
 #[test]
 fn check_finds_a_flipped_bit() {
     let (web, _) = Web::new();
-    let index = web.dir.path().join("index");
+    let index = web.index_dir();
     web.cmd().arg("check").assert().success();
     let store_file = std::fs::read_dir(&index)
         .unwrap()

@@ -70,14 +70,21 @@ pub const TEXT_FOLDERS: &[&str] =
 impl TestEnv {
     /// Copy the text folders of the sample corpus and the seed; nothing indexed yet.
     pub fn new() -> TestEnv {
+        let env = TestEnv::with_folders(TEXT_FOLDERS);
+        let seed = seed_path();
+        let seed_dir = env.corpus().join("seed");
+        std::fs::create_dir_all(&seed_dir).unwrap();
+        std::fs::copy(&seed, seed_dir.join(seed.file_name().unwrap())).unwrap();
+        env
+    }
+
+    /// Copy these folders of `sample-corpus/`; nothing indexed yet.
+    pub fn with_folders(folders: &[&str]) -> TestEnv {
         let dir = tempfile::tempdir().unwrap();
         let corpus = dir.path().join("corpus");
-        for folder in TEXT_FOLDERS {
+        for folder in folders {
             copy_tree(&repo().join("sample-corpus").join(folder), &corpus.join(folder));
         }
-        let seed = seed_path();
-        std::fs::create_dir_all(corpus.join("seed")).unwrap();
-        std::fs::copy(&seed, corpus.join("seed").join(seed.file_name().unwrap())).unwrap();
         TestEnv { dir }
     }
 
