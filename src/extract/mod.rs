@@ -28,9 +28,14 @@ pub fn extract(article: &Article) -> Extracted {
     let gazetteer = places::Gazetteer::global();
     // A capitalised sequence that is exactly a known place name ("Porto", "Abu Dhabi") is a
     // place, not a person, unless it is someone's quoted name.
+    // A lone capitalised word seen only at the start of sentences ("Analysts say…") is no
+    // evidence of a name unless it is someone's quoted name or comes with a role.
     people.retain(|p| {
-        gazetteer.canonical(&p.name).is_none()
-            || quotes.iter().any(|q| q.speaker.as_deref() == Some(p.name.as_str()))
+        let quoted = quotes.iter().any(|q| q.speaker.as_deref() == Some(p.name.as_str()));
+        let lone_opener = !p.name.contains(' ')
+            && p.role.is_none()
+            && p.mentions.iter().all(|&(start, _)| opens_sentence(&article.body, start));
+        quoted || (gazetteer.canonical(&p.name).is_none() && !lone_opener)
     });
     // A place word inside the name of someone quoted ("Jordan Spieth said") is not that place.
     // Other capitalised sequences are left to the gazetteer's own name rules: the people finder
@@ -50,6 +55,12 @@ pub fn extract(article: &Article) -> Extracted {
     Extracted { quotes, people, places }
 }
 
+/// Whether the word at byte `start` opens a sentence or paragraph.
+fn opens_sentence(text: &str, start: usize) -> bool {
+    let before = text.get(..start).unwrap_or("").trim_end_matches(['"', '“', '‘', '\'', '(', ' ']);
+    before.is_empty() || before.ends_with(['.', '!', '?', '\n', ':'])
+}
+
 /// Spans of `text` where the full name of one of `people` appears ("Georgia Lane" in a headline
 /// is a person, not the state).
 fn name_spans(text: &str, people: &[people::Person]) -> Vec<(usize, usize)> {
@@ -66,6 +77,16 @@ mod tests {
 
     /// Random text from an alphabet of quote marks, punctuation, capitals, multi-byte letters
     /// and spaces: extraction must never panic, whatever the input.
+    #[test]
+    fn lone_sentence_openers_are_not_people() {
+        let body = "Analysts expect a cut. Organisers said the march would go ahead.\n\n\
+                    Ana Duarte, the interior minister, said: \"We are ready for the rain.\"";
+        let article = Article { body: body.to_string(), ..Default::default() };
+        let names: Vec<String> = extract(&article).people.into_iter().map(|p| p.name).collect();
+        assert!(names.contains(&"Ana Duarte".to_string()), "{names:?}");
+        assert!(!names.iter().any(|n| n == "Analysts" || n == "Organisers"), "{names:?}");
+    }
+
     #[test]
     fn extraction_never_panics_on_random_text() {
         const PIECES: &[&str] = &[
