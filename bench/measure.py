@@ -1,13 +1,20 @@
 #!/usr/bin/env python3
 """Measure morgue against tantivy-cli, SQLite FTS5 and ripgrep on one corpus; print summaries.
 
-  measure.py corpus --name NAME --data DIR --morgue BIN [--tantivy BIN] --out FILE.json
-                    [--runs R] [--query-runs Q] [--work DIR]
+  measure.py corpus --name NAME --data DIR --morgue BIN [--latency BIN] [--tantivy BIN]
+                    --out FILE.json [--runs R] [--query-runs Q] [--work DIR]
       DIR holds articles/, articles.jsonl and manifest.json (written by gen.py). Measures, for
       each system: full index (wall time, articles/s, MB/s, peak RSS, index size against raw
       size) R times; for morgue also a re-index with nothing changed and with 1% of the files
-      changed (R times each); then warm query latency (p50/p95/p99 over Q timed runs per query,
-      after one warm-up run) over a fixed mix. Writes everything to FILE.json.
+      changed (R times each; the changed files are restored afterwards); then warm query latency
+      (p50/p95/p99 over Q timed runs per query, after one warm-up run) over a fixed mix, for
+      morgue both as one CLI process per query and in-process (BIN built from bench/latency.rs:
+      the index opened once, the same requests through the library). Writes everything to
+      FILE.json.
+
+  measure.py untouch --data DIR
+      Undoes the 1% re-index run's appended lines in DIR/articles/ (for a run that was
+      interrupted before restoring them) and checks the files add up to the manifest's size.
 
   measure.py sqlite-load --jsonl FILE --db FILE
       Loads articles.jsonl into SQLite the way sqlite-utils does (a table, then an FTS5 table
@@ -211,22 +218,60 @@ def sqlite_load(jsonl, db):
     con.close()
 
 
-def touch_one_percent(articles, round_no):
-    """Append a paragraph to a fixed 1% of the files (a different 1% each round)."""
+TOUCH_LINE = "\nThe article was updated to correct a detail (revision {}).\n"
+TOUCH_TAIL = re.compile(
+    rb"(?:\nThe article was updated to correct a detail \(revision \d+\)\.\n)+\Z")
+TOUCH_MARK = "touched"
+
+
+def article_files(articles):
     files = []
     for root, _, names in os.walk(articles):
         for n in names:
             files.append(os.path.join(root, n))
     files.sort()
+    return files
+
+
+def touch_one_percent(articles, round_no):
+    """Append a paragraph to a fixed 1% of the files (a different 1% each round)."""
+    files = article_files(articles)
     rng = random.Random(1000 + round_no)
     chosen = rng.sample(files, max(1, len(files) // 100))
-    # bench/run regenerates a corpus that carries this mark.
-    with open(os.path.join(os.path.dirname(articles), "touched"), "w") as f:
+    # Marks the corpus as changed until untouch() has restored it (bench/run checks the mark).
+    with open(os.path.join(os.path.dirname(articles), TOUCH_MARK), "w") as f:
         f.write("files were changed by the 1% re-index run\n")
     for p in chosen:
         with open(p, "a", encoding="utf-8") as f:
-            f.write(f"\nThe article was updated to correct a detail (revision {round_no}).\n")
+            f.write(TOUCH_LINE.format(round_no))
     return len(chosen)
+
+
+def untouch(data):
+    """Strip the lines touch_one_percent appended; True if the files then add up to the
+    manifest's byte count (the corpus is as generated), and the mark is removed."""
+    articles = os.path.join(data, "articles")
+    with open(os.path.join(data, "manifest.json")) as f:
+        manifest = json.load(f)
+    restored, total = 0, 0
+    for p in article_files(articles):
+        with open(p, "rb") as f:
+            b = f.read()
+        m = TOUCH_TAIL.search(b)
+        if m:
+            b = b[:m.start()]
+            with open(p, "wb") as f:
+                f.write(b)
+            restored += 1
+        total += len(b)
+    ok = total == manifest["raw_bytes"]
+    if ok:
+        mark = os.path.join(data, TOUCH_MARK)
+        if os.path.exists(mark):
+            os.remove(mark)
+    log(f"{data}: {restored} files restored; {total:,} bytes "
+        f"({'as generated' if ok else 'expected %s' % format(manifest['raw_bytes'], ',')})")
+    return ok
 
 
 # ------------------------------------------------------------------------------------------------
@@ -346,6 +391,28 @@ def run_cli_queries(queries, runs):
         st["output_bytes"] = len(p.stdout)
         st["output_lines"] = p.stdout.count(b"\n")
         res[name] = st
+    return res
+
+
+def run_inprocess_queries(latency, idx, m, runs):
+    """The morgue mix through the library (bench/latency.rs): one process, index opened once."""
+    a, b, c = m["bool"]
+    dword, dfrom, dto = m["date"][:3]
+    cmd = [latency, "--index", idx, "--word", m["word"], "--phrase", m["phrase"],
+           "--boolean", f"({a} OR {b}) AND {c}", "--date-word", dword, "--from", dfrom,
+           "--to", dto, "--speaker", m["speaker"], "--runs", str(runs)]
+    p = subprocess.run(cmd, capture_output=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"{cmd} failed: {p.stderr.decode()[-2000:]}")
+    rep = json.loads(p.stdout)
+    res = {}
+    for name, q in rep["queries"].items():
+        st = latency_stats([x / 1000.0 for x in q["samples_ms"]])
+        st["total"] = q["total"]
+        st["output_bytes"] = q["output_bytes"]
+        res[name] = st
+    res["_open_ms"] = rep["open_ms"]
+    res["_cmd"] = cmd
     return res
 
 
@@ -476,6 +543,8 @@ def run_corpus(args):
         out["morgue"]["one_percent_reindex"] = one
         out["morgue"]["index_bytes_after_updates"] = dir_size(midx)
         save()
+        if not untouch(data):
+            raise RuntimeError(f"{data}: could not restore the files the 1% run changed")
 
     # tantivy-cli
     tidx = os.path.join(work, "tantivy-index")
@@ -514,6 +583,10 @@ def run_corpus(args):
     out["morgue"]["queries"] = run_cli_queries(morgue_queries(args.morgue, midx, m),
                                                args.query_runs)
     save()
+    if args.latency:
+        out["morgue"]["queries_inprocess"] = run_inprocess_queries(args.latency, midx, m,
+                                                                   args.query_runs)
+        save()
     if args.tantivy:
         out["tantivy"]["queries"] = run_cli_queries(tantivy_queries(args.tantivy, tidx, m),
                                                     args.query_runs)
@@ -559,17 +632,23 @@ def print_summary(paths):
                   f"{fmt(mb(x.get('index_bytes')), '.1f')} | "
                   f"{fmt(x.get('index_vs_raw'), '.2f')} |")
         names = ["word", "phrase", "boolean", "date_range", "facets", "speaker_quotes"]
-        systems = [("morgue CLI", r.get("morgue", {}).get("queries", {})),
-                   ("tantivy-cli", r.get("tantivy", {}).get("queries", {})),
-                   ("SQLite FTS5 (in-process)", r.get("sqlite", {}).get("queries", {})),
-                   ("rg", r.get("rg", {}).get("queries", {}))]
-        print("\nQuery latency, ms (p50 / p95 / p99); ratio = system p50 / morgue p50\n")
-        print("| query | " + " | ".join(s for s, _ in systems) + " |")
+        mq = r.get("morgue", {}).get("queries", {})
+        mi = r.get("morgue", {}).get("queries_inprocess", {})
+        # (column, queries, the morgue column its ratio is taken against)
+        systems = [("morgue CLI", mq, None), ("morgue in-process", mi, None),
+                   ("tantivy-cli", r.get("tantivy", {}).get("queries", {}), mq),
+                   ("SQLite FTS5 (in-process)", r.get("sqlite", {}).get("queries", {}),
+                    mi or mq),
+                   ("rg", r.get("rg", {}).get("queries", {}), mq)]
+        systems = [s for s in systems if s[1] or s[0] != "morgue in-process"]
+        print("\nQuery latency, ms (p50 / p95 / p99); ratio = system p50 / morgue p50 "
+              "(one process per query against the morgue CLI, in-process against morgue "
+              "in-process)\n")
+        print("| query | " + " | ".join(s for s, _, _ in systems) + " |")
         print("|---|" + "---:|" * len(systems))
-        mq = systems[0][1]
         for qn in names:
             cells = []
-            for sname, qs in systems:
+            for sname, qs, base in systems:
                 st = qs.get(qn) or qs.get(qn + "~docs")
                 if not st:
                     cells.append("n/a")
@@ -577,10 +656,12 @@ def print_summary(paths):
                 cell = f"{st['p50_ms']:.1f} / {st['p95_ms']:.1f} / {st['p99_ms']:.1f}"
                 if qn not in qs:
                     cell += " (docs only)"
-                if sname != "morgue CLI" and qn in mq:
-                    cell += f" ({st['p50_ms'] / mq[qn]['p50_ms']:.2f}x)"
+                if base and qn in base:
+                    cell += f" ({st['p50_ms'] / base[qn]['p50_ms']:.2f}x)"
                 cells.append(cell)
             print(f"| {qn} | " + " | ".join(cells) + " |")
+        if "_open_ms" in mi:
+            print(f"\nmorgue in-process: Store::open took {mi['_open_ms']:.1f} ms (once).")
         print_targets(r)
 
 
@@ -597,17 +678,20 @@ def print_targets(r):
     if noop:
         rows.append(("no-change re-index < 5% of full", f"{noop['share_of_full'] * 100:.1f}%",
                      noop["share_of_full"] < TARGETS["noop_reindex_share"]))
-    q = m.get("queries", {})
-    if "facets" in q:
-        mix = sorted(x for k, v in q.items() if k != "speaker_quotes" for x in v["samples_ms"])
-        rows.append(("query p50 < 5 ms with facets", f"facets p50 {q['facets']['p50_ms']:.1f} ms; "
-                     f"search mix p50 {pct(mix, 50):.1f} ms",
-                     q["facets"]["p50_ms"] < TARGETS["facet_query_p50_ms"]))
     rgq = (r.get("rg") or {}).get("queries", {})
-    if "speaker_quotes" in q and "speaker_quotes" in rgq:
-        ratio = rgq["speaker_quotes"]["p50_ms"] / q["speaker_quotes"]["p50_ms"]
-        rows.append(("every quote by speaker >= 50x faster than rg", f"{ratio:.1f}x",
-                     ratio >= TARGETS["speaker_vs_rg"]))
+    for label, q in (("CLI", m.get("queries", {})), ("in-process", m.get("queries_inprocess", {}))):
+        if "facets" in q:
+            mix = sorted(x for k, v in q.items()
+                         if k in ("word", "phrase", "boolean", "date_range", "facets")
+                         for x in v["samples_ms"])
+            rows.append((f"query p50 < 5 ms with facets ({label})",
+                         f"facets p50 {q['facets']['p50_ms']:.1f} ms; "
+                         f"search mix p50 {pct(mix, 50):.1f} ms",
+                         q["facets"]["p50_ms"] < TARGETS["facet_query_p50_ms"]))
+        if "speaker_quotes" in q and "speaker_quotes" in rgq:
+            ratio = rgq["speaker_quotes"]["p50_ms"] / q["speaker_quotes"]["p50_ms"]
+            rows.append((f"every quote by speaker >= 50x faster than rg ({label})",
+                         f"{ratio:.1f}x", ratio >= TARGETS["speaker_vs_rg"]))
     if full:
         rows.append(("peak RSS while indexing < 1 GiB",
                      f"{full['peak_rss_bytes'] / 2**20:.0f} MiB",
@@ -628,6 +712,7 @@ def main():
     c.add_argument("--work")
     c.add_argument("--morgue", required=True)
     c.add_argument("--tantivy")
+    c.add_argument("--latency", help="bench/latency.rs built as an example (in-process queries)")
     c.add_argument("--out", required=True)
     c.add_argument("--runs", type=int, default=3)
     c.add_argument("--query-runs", type=int, default=30)
@@ -636,6 +721,8 @@ def main():
     s = sub.add_parser("sqlite-load")
     s.add_argument("--jsonl", required=True)
     s.add_argument("--db", required=True)
+    u = sub.add_parser("untouch")
+    u.add_argument("--data", required=True)
     sm = sub.add_parser("summary")
     sm.add_argument("files", nargs="+")
     args = ap.parse_args()
@@ -643,6 +730,8 @@ def main():
         run_corpus(args)
     elif args.cmd == "sqlite-load":
         sqlite_load(args.jsonl, args.db)
+    elif args.cmd == "untouch":
+        sys.exit(0 if untouch(os.path.abspath(args.data)) else 1)
     else:
         print_summary(args.files)
 
