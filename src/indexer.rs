@@ -191,6 +191,8 @@ struct Run<'a> {
     dirty: HashMap<String, BTreeSet<SourceRef>>,
     /// Articles parsed since the last commit.
     cache: HashMap<String, PreparedArticle>,
+    /// Whether anything was written to the index in this run.
+    changed: bool,
     summary: IndexSummary,
 }
 
@@ -211,8 +213,16 @@ pub fn run(store: &Store, opts: &IndexOptions, progress: &dyn Progress) -> Resul
     } else {
         State::load(store)?
     };
-    let mut run =
-        Run { store, opts, writer, state, dirty: HashMap::new(), cache: HashMap::new(), summary };
+    let mut run = Run {
+        store,
+        opts,
+        writer,
+        state,
+        dirty: HashMap::new(),
+        cache: HashMap::new(),
+        changed: false,
+        summary,
+    };
 
     let found = discover::discover(&roots);
     run.summary.scanned = found.files.len() as u64;
@@ -278,7 +288,10 @@ pub fn run(store: &Store, opts: &IndexOptions, progress: &dyn Progress) -> Resul
         run.index_container(file)?;
         progress.advance(1);
     }
-    run.commit()?;
+    // A run that changed nothing leaves the last commit as it is.
+    if run.changed || opts.rebuild || stale {
+        run.commit()?;
+    }
     progress.finish();
     let Run { store, writer, mut summary, .. } = run;
     writer.wait_merging_threads()?;
@@ -386,6 +399,7 @@ impl Run<'_> {
     }
 
     fn remove_file(&mut self, key: &str) {
+        self.changed = true;
         if let Some(rec) = self.state.files.remove(key) {
             for (id, _) in &rec.entries {
                 self.mark_dirty(id);
@@ -397,6 +411,7 @@ impl Run<'_> {
     }
 
     fn put_record(&mut self, rec: FileRecord) {
+        self.changed = true;
         let f = *self.fields();
         if self.state.files.contains_key(&rec.path) {
             self.writer.delete_term(Term::from_field_text(f.id, &file_record_id(&rec.path)));
