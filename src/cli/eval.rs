@@ -15,6 +15,7 @@ pub struct EvalArgs {
     /// Gold annotations, one JSON object per line (repeatable).
     #[arg(long, required = true, value_name = "FILE")]
     pub gold: Vec<PathBuf>,
+    /// Output: table for people; json, jsonl (one object per line) or csv for programs.
     #[arg(long, value_enum, default_value_t)]
     pub format: FormatArg,
 }

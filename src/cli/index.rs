@@ -38,7 +38,7 @@ pub struct IndexArgs {
     /// loses at most that much work).
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     pub commit_every: usize,
-    /// Summary format.
+    /// Summary format: table for people, json for programs (counts and every failure).
     #[arg(long, value_enum, default_value_t)]
     pub format: FormatArg,
 }

@@ -30,10 +30,13 @@ pub struct QuotesArgs {
     /// Order (default: relevance with a query, oldest first without).
     #[arg(long, value_enum)]
     pub sort: Option<SortArg>,
+    /// How many quotes to print (a large value with jsonl/csv exports them all, streamed).
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
+    /// Skip this many first (paging).
     #[arg(long, default_value_t = 0)]
     pub offset: usize,
+    /// Output: table for people; json, jsonl (one object per line) or csv for programs.
     #[arg(long, value_enum, default_value_t)]
     pub format: FormatArg,
 }
@@ -51,8 +54,10 @@ pub enum AttributionArg {
 pub struct SpeakersArgs {
     /// Only count quotes matching these words.
     pub query: Option<String>,
+    /// How many speakers to list.
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
+    /// Output: table for people; json, jsonl (one object per line) or csv for programs.
     #[arg(long, value_enum, default_value_t)]
     pub format: FormatArg,
 }

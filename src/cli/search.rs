@@ -41,6 +41,7 @@ pub struct SearchArgs {
     /// How many values each facet lists.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub facets: usize,
+    /// Output: table for people; json, jsonl (one object per line) or csv for programs.
     #[arg(long, value_enum, default_value_t)]
     pub format: FormatArg,
 }

@@ -11,6 +11,7 @@ use super::FormatArg;
 pub struct ShowArgs {
     /// Article id (as printed by search) or a path it was indexed from.
     pub article: String,
+    /// Output: table for people; json, jsonl (one object per line) or csv for programs.
     #[arg(long, value_enum, default_value_t)]
     pub format: FormatArg,
 }
@@ -20,6 +21,7 @@ pub struct StatsArgs {
     /// How many top authors, people and places to list.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
+    /// Output: table for people; json, jsonl (one object per line) or csv for programs.
     #[arg(long, value_enum, default_value_t)]
     pub format: FormatArg,
 }
@@ -38,6 +40,7 @@ pub fn run_stats(store: &Store, args: StatsArgs) -> Result<i32> {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    /// Output: table for people; json, jsonl (one object per line) or csv for programs.
     #[arg(long, value_enum, default_value_t)]
     pub format: FormatArg,
 }
