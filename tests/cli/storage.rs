@@ -111,3 +111,47 @@ fn read_only_index_folder_is_a_clear_error_and_keeps_the_index() {
     assert!(remount.success());
     assert_eq!(count(&index), before);
 }
+
+/// Trap (f): tantivy renames `meta.json` into place but does not fsync the folder; morgue does
+/// after every commit, so an acknowledged commit survives a power cut. Checked with strace.
+#[test]
+fn folder_is_fsynced_after_meta_json_is_renamed() {
+    if Std::new("strace").arg("-V").output().map(|o| !o.status.success()).unwrap_or(true) {
+        eprintln!("skipped: strace is not installed");
+        return;
+    }
+    let env = TestEnv::new();
+    let trace = env.dir.path().join("trace.txt");
+    let bin = assert_cmd::cargo::cargo_bin("morgue");
+    let status = Std::new("strace")
+        .args(["-f", "-e", "trace=rename,renameat,renameat2,fsync,openat", "-o"])
+        .arg(&trace)
+        .arg(&bin)
+        .arg("--index")
+        .arg(env.index_dir())
+        .arg("index")
+        .arg(env.corpus())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let index = env.index_dir().to_string_lossy().into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    let renamed = lines
+        .iter()
+        .rposition(|l| l.contains("rename") && l.contains(&format!("{index}/meta.json")))
+        .expect("meta.json is renamed into place");
+    // After the last rename: the folder itself is opened and that descriptor is fsynced.
+    let opened = &format!("openat(AT_FDCWD, \"{index}\",");
+    let fd = lines[renamed..]
+        .iter()
+        .find(|l| l.contains(opened.as_str()))
+        .and_then(|l| l.rsplit("= ").next())
+        .map(|fd| fd.trim().to_string())
+        .expect("the index folder is opened after the rename");
+    assert!(
+        lines[renamed..].iter().any(|l| l.contains(&format!("fsync({fd})"))),
+        "no fsync of the folder after meta.json was renamed"
+    );
+}
