@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::Rng;
+
 /// Articles in the generated corpus (one per file).
 const ARTICLES: usize = 2_000;
 /// Kills the test must land (runs that finish before their kill do not count).
@@ -20,21 +22,6 @@ const COMMIT_EVERY: &str = "50";
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_morgue")
-}
-
-/// xorshift64*, so a failing sequence of kills reproduces from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 /// The one word that only article `i` holds (letters only, so no tokenizer splits it).
@@ -118,7 +105,7 @@ fn check_committed(index: &Path, corpus: &[String], rng: &mut Rng) -> usize {
     // A sample of the committed articles, each found by its word and by nothing else's.
     let mut sample: Vec<usize> = Vec::new();
     for _ in 0..articles.min(60) {
-        let path = listed[rng.below(listed.len() as u64) as usize];
+        let path = listed[rng.below(listed.len())];
         let i = corpus.iter().position(|p| p == path).expect("a listed path is a corpus file");
         if !sample.contains(&i) {
             sample.push(i);
@@ -186,7 +173,7 @@ fn index_survives_repeated_sigkill() {
         let meta = std::fs::read(index.join("meta.json")).ok();
         let mut child = start_index(&index, &root, rebuild);
         let exited = if early {
-            wait_until(&mut child, Instant::now() + Duration::from_millis(rng.below(3_000)))
+            wait_until(&mut child, Instant::now() + Duration::from_millis(rng.below(3_000) as u64))
         } else {
             let give_up = Instant::now() + Duration::from_secs(60);
             while std::fs::read(index.join("meta.json")).ok() == meta
@@ -195,7 +182,7 @@ fn index_survives_repeated_sigkill() {
                 assert!(Instant::now() < give_up, "no commit within a minute");
                 std::thread::sleep(Duration::from_millis(5));
             }
-            wait_until(&mut child, Instant::now() + Duration::from_millis(rng.below(800)))
+            wait_until(&mut child, Instant::now() + Duration::from_millis(rng.below(800) as u64))
         };
         if exited {
             let (code, _, err) = finish(child);

@@ -183,3 +183,25 @@ pub fn hit_paths(env: &TestEnv, res: &Value) -> Vec<String> {
         .map(|h| h["path"].as_str().unwrap().trim_start_matches(&root).to_string())
         .collect()
 }
+
+/// xorshift64*: a small deterministic generator, so a failing case reproduces from its seed.
+pub struct Rng(pub u64);
+
+#[allow(clippy::should_implement_trait)]
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number below `n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
+    }
+}
