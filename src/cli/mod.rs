@@ -77,6 +77,29 @@ impl From<FormatArg> for OutputFormat {
     }
 }
 
+/// `--from` / `--to`, shared by the commands that filter by date.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DateArgs {
+    /// From this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// To this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (--to 2016 ends on 2016-12-31).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+}
+
+impl DateArgs {
+    /// The first and last day covered, checked.
+    pub fn resolve(
+        &self,
+    ) -> morgue::Result<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)> {
+        use morgue::query::dates::{parse_bound, End};
+        let from = self.from.as_deref().map(|s| parse_bound(s, End::From)).transpose()?;
+        let to = self.to.as_deref().map(|s| parse_bound(s, End::To)).transpose()?;
+        Ok((from, to))
+    }
+}
+
 /// `--sort` values.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum SortArg {

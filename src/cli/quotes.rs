@@ -3,11 +3,10 @@
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 
-use morgue::query::dates::{parse_bound, End};
 use morgue::query::QuoteRequest;
 use morgue::store::Store;
 
-use super::{FormatArg, SortArg};
+use super::{DateArgs, FormatArg, SortArg};
 
 #[derive(Debug, Args)]
 pub struct QuotesArgs {
@@ -21,12 +20,8 @@ pub struct QuotesArgs {
     /// speaker's quote), `none` (speaker unknown).
     #[arg(long, value_enum, value_name = "HOW")]
     pub attribution: Vec<AttributionArg>,
-    /// From this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// To this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
+    #[command(flatten)]
+    pub dates: DateArgs,
     /// Order (default: relevance with a query, oldest first without).
     #[arg(long, value_enum)]
     pub sort: Option<SortArg>,
@@ -63,9 +58,10 @@ pub struct SpeakersArgs {
 }
 
 pub fn run_quotes(store: &Store, args: QuotesArgs) -> Result<i32> {
+    let (from, to) = args.dates.resolve()?;
     let req = QuoteRequest {
-        from: args.from.as_deref().map(|s| parse_bound(s, End::From)).transpose()?,
-        to: args.to.as_deref().map(|s| parse_bound(s, End::To)).transpose()?,
+        from,
+        to,
         query: args.query,
         speaker: args.speaker,
         attributions: args

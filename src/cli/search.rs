@@ -3,11 +3,10 @@
 use anyhow::Result;
 use clap::Args;
 
-use morgue::query::dates::{parse_bound, End};
 use morgue::query::SearchRequest;
 use morgue::store::Store;
 
-use super::{FormatArg, SortArg};
+use super::{DateArgs, FormatArg, SortArg};
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
@@ -23,12 +22,8 @@ pub struct SearchArgs {
     /// Only articles mentioning this place, by name or alias such as "U.S." (repeat: all).
     #[arg(long, value_name = "NAME")]
     pub place: Vec<String>,
-    /// From this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// To this date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (--to 2016 ends on 2016-12-31).
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
+    #[command(flatten)]
+    pub dates: DateArgs,
     /// Order of hits (default: relevance with a query, newest without).
     #[arg(long, value_enum)]
     pub sort: Option<SortArg>,
@@ -48,9 +43,10 @@ pub struct SearchArgs {
 
 impl SearchArgs {
     pub fn into_request(self) -> Result<(SearchRequest, FormatArg)> {
+        let (from, to) = self.dates.resolve()?;
         let req = SearchRequest {
-            from: self.from.as_deref().map(|s| parse_bound(s, End::From)).transpose()?,
-            to: self.to.as_deref().map(|s| parse_bound(s, End::To)).transpose()?,
+            from,
+            to,
             query: self.query,
             authors: self.author,
             people: self.person,
