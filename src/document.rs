@@ -97,6 +97,18 @@ pub struct DateInfo {
     pub source: String,
 }
 
+/// The stored `date_info` of a date.
+fn date_info_json(d: &crate::article::ArticleDate) -> String {
+    let v = d.value;
+    let info = DateInfo {
+        value: v.display(),
+        precision: v.precision.as_str().to_string(),
+        time: v.time.map(|t| t.format("%H:%M:%S").to_string()),
+        source: d.source.as_str().to_string(),
+    };
+    serde_json::to_string(&info).unwrap_or_default()
+}
+
 fn add_metadata(doc: &mut TantivyDocument, f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) {
     let a = &p.article;
     doc.add_text(f.article_id, &p.id);
@@ -123,13 +135,7 @@ fn add_metadata(doc: &mut TantivyDocument, f: &Fields, p: &PreparedArticle, sour
         if v.precision >= DatePrecision::Month {
             doc.add_u64(f.year_month, v.date.year().max(0) as u64 * 100 + v.date.month() as u64);
         }
-        let info = DateInfo {
-            value: v.display(),
-            precision: v.precision.as_str().to_string(),
-            time: v.time.map(|t| t.format("%H:%M:%S").to_string()),
-            source: d.source.as_str().to_string(),
-        };
-        doc.add_text(f.date_info, serde_json::to_string(&info).unwrap_or_default());
+        doc.add_text(f.date_info, date_info_json(d));
     }
 }
 
@@ -203,9 +209,9 @@ fn char_offset(text: &str, byte: usize) -> u64 {
     text[..b].chars().count() as u64
 }
 
-/// One `quote` document per quotation. It carries the article's id and date (for filters and
-/// sorting); title, path and the rest are read from the article when quotes are shown.
-pub fn quote_docs(f: &Fields, p: &PreparedArticle) -> Vec<TantivyDocument> {
+/// One `quote` document per quotation, with what a listing of quotes shows of its article
+/// (path, title, date), so listing quotes never reads the article.
+pub fn quote_docs(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Vec<TantivyDocument> {
     let body = &p.article.body;
     p.extracted
         .quotes
@@ -216,8 +222,15 @@ pub fn quote_docs(f: &Fields, p: &PreparedArticle) -> Vec<TantivyDocument> {
             doc.add_text(f.kind, kinds::QUOTE);
             doc.add_text(f.id, format!("{}:{}", p.id, i + 1));
             doc.add_text(f.article_id, &p.id);
+            if let Some(first) = sources.first() {
+                doc.add_text(f.path, &first.path);
+            }
+            if let Some(t) = &p.article.title {
+                doc.add_text(f.article_title, t);
+            }
             if let Some(d) = &p.article.date {
                 doc.add_date(f.date, day_to_tantivy(d.value.date));
+                doc.add_text(f.date_info, date_info_json(d));
             }
             if let Some(name) = &q.speaker {
                 doc.add_text(f.speaker, name);

@@ -144,7 +144,10 @@ impl State {
         let searcher = reader.searcher();
         let q =
             TermQuery::new(Term::from_field_text(f.kind, kinds::FILE), IndexRecordOption::Basic);
-        let addrs = searcher.search(&q, &DocSetCollector)?;
+        // Read in address order: the doc store is compressed in blocks, and random order would
+        // decompress a block for nearly every record.
+        let mut addrs: Vec<_> = searcher.search(&q, &DocSetCollector)?.into_iter().collect();
+        addrs.sort_unstable();
         let mut state = State::default();
         for addr in addrs {
             let doc: TantivyDocument = searcher.doc(addr)?;
@@ -612,6 +615,9 @@ impl Run<'_> {
         let mut cache = std::mem::take(&mut self.cache);
         let mut ids: Vec<&String> = dirty.keys().collect();
         ids.sort();
+        // Quote documents go in after the articles, so they sit together in the doc store and
+        // listing many quotes reads few blocks.
+        let mut quotes = Vec::new();
         for id in ids {
             let before = &dirty[id];
             let now = self.state.sources.get(id).cloned().unwrap_or_default();
@@ -633,15 +639,16 @@ impl Run<'_> {
             match prepared {
                 Some(p) => {
                     self.writer.add_document(article_doc(&f, &p, &sources))?;
-                    for q in quote_docs(&f, &p) {
-                        self.writer.add_document(q)?;
-                    }
+                    quotes.extend(quote_docs(&f, &p, &sources));
                 }
                 None => {
                     let path = sources[0].display();
                     self.fail(&path, "could not re-read this article to update its list of paths");
                 }
             }
+        }
+        for q in quotes {
+            self.writer.add_document(q)?;
         }
         Ok(())
     }

@@ -53,6 +53,7 @@ pub mod names {
     pub const SPEAKER_TEXT: &str = "speaker_text";
     pub const SPEAKER_ALIASES: &str = "speaker_aliases";
     pub const TEXT: &str = "text";
+    pub const ARTICLE_TITLE: &str = "article_title";
     pub const ATTRIBUTION: &str = "attribution";
     pub const START: &str = "start";
     pub const END: &str = "end";
@@ -240,6 +241,7 @@ pub struct Fields {
     pub speaker_text: Field,
     pub speaker_aliases: Field,
     pub text: Field,
+    pub article_title: Field,
     pub attribution: Field,
     pub start: Field,
     pub end: Field,
@@ -287,6 +289,7 @@ impl Fields {
             speaker_text: f(SPEAKER_TEXT)?,
             speaker_aliases: f(SPEAKER_ALIASES)?,
             text: f(TEXT)?,
+            article_title: f(ARTICLE_TITLE)?,
             attribution: f(ATTRIBUTION)?,
             start: f(START)?,
             end: f(END)?,
@@ -340,10 +343,10 @@ mod tests {
             source:string:indexed:stored:fast url:stored tags:string:indexed:stored:fast:multi \
             provenance:stored hash:string:indexed:stored speaker:string:indexed:stored:fast \
             speaker_text:text:indexed speaker_aliases:stored:multi text:text:indexed:stored \
-            attribution:string:indexed:stored:fast start:u64:stored end:u64:stored \
+            article_title:stored attribution:string:indexed:stored:fast start:u64:stored end:u64:stored \
             file_size:u64:stored file_mtime:i64:stored file_entries:stored";
         assert_eq!(got.join(" "), expected);
-        assert_eq!(s.version, 3);
+        assert_eq!(s.version, 4);
     }
 
     #[test]

@@ -238,6 +238,9 @@ fn lead(doc: &TantivyDocument, f: &Fields) -> String {
 
 type Page = (Vec<(f32, DocAddress)>, u64, AggregationResults);
 
+/// How many quote hits are read from the doc store together, in address order.
+const QUOTE_READ_CHUNK: usize = 4096;
+
 /// The page of hits in the requested order, the total, and the aggregations, in one pass.
 fn top_docs(
     searcher: &Searcher,
@@ -455,53 +458,31 @@ pub fn quotes_each(
     let aggs = agg_collector(store, serde_json::json!({}))?;
     let (addrs, total, _) = top_docs(&searcher, &q, sort, req.limit, req.offset, aggs, false)?;
     let resolve = surname_map(&values);
-    // Quote documents carry only their article's id: read each article's metadata once.
-    let mut articles: HashMap<String, (String, Option<String>, Option<String>)> = HashMap::new();
-    for (_, addr) in addrs {
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        let article_id = text_of(&doc, f.article_id).unwrap_or_default();
-        if !articles.contains_key(&article_id) {
-            let meta = article_meta(&searcher, f, &article_id)?;
-            articles.insert(article_id.clone(), meta);
+    // The doc store is compressed in blocks: read a chunk of hits in address order (memory
+    // stays bounded on exports) and hand them over in the requested order.
+    for chunk in addrs.chunks(QUOTE_READ_CHUNK) {
+        let mut order: Vec<usize> = (0..chunk.len()).collect();
+        order.sort_unstable_by_key(|&i| chunk[i].1);
+        let mut docs: Vec<Option<TantivyDocument>> = vec![None; chunk.len()];
+        for &i in &order {
+            docs[i] = Some(searcher.doc(chunk[i].1)?);
         }
-        let (path, title, date) = articles.get(&article_id).cloned().unwrap_or_default();
-        let speaker = text_of(&doc, f.speaker).map(|s| resolve.get(&s).cloned().unwrap_or(s));
-        on_quote(QuoteHit {
-            speaker,
-            text: text_of(&doc, f.text).unwrap_or_default(),
-            article_id,
-            path,
-            title,
-            date,
-            start: doc.get_first(f.start).and_then(|v| v.as_u64()).unwrap_or(0),
-            end: doc.get_first(f.end).and_then(|v| v.as_u64()).unwrap_or(0),
-            attribution: text_of(&doc, f.attribution).unwrap_or_default(),
-        })?;
+        for doc in docs.into_iter().flatten() {
+            let speaker = text_of(&doc, f.speaker).map(|s| resolve.get(&s).cloned().unwrap_or(s));
+            on_quote(QuoteHit {
+                speaker,
+                text: text_of(&doc, f.text).unwrap_or_default(),
+                article_id: text_of(&doc, f.article_id).unwrap_or_default(),
+                path: text_of(&doc, f.path).unwrap_or_default(),
+                title: text_of(&doc, f.article_title),
+                date: date_info(&doc, f).map(|d| d.value),
+                start: doc.get_first(f.start).and_then(|v| v.as_u64()).unwrap_or(0),
+                end: doc.get_first(f.end).and_then(|v| v.as_u64()).unwrap_or(0),
+                attribution: text_of(&doc, f.attribution).unwrap_or_default(),
+            })?;
+        }
     }
     Ok(total)
-}
-
-/// Path, title and date of an article, by id.
-fn article_meta(
-    searcher: &Searcher,
-    f: &Fields,
-    id: &str,
-) -> Result<(String, Option<String>, Option<String>)> {
-    let q = BooleanQuery::new(vec![
-        (Occur::Must, query::kind_query(f, kinds::ARTICLE)),
-        (Occur::Must, query::term_query(f.id, id)),
-    ]);
-    match searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?.first() {
-        Some((_, addr)) => {
-            let doc: TantivyDocument = searcher.doc(*addr)?;
-            Ok((
-                text_of(&doc, f.path).unwrap_or_default(),
-                text_of(&doc, f.title),
-                date_info(&doc, f).map(|d| d.value),
-            ))
-        }
-        None => Ok((String::new(), None, None)),
-    }
 }
 
 /// Speakers with quote counts (over quotes matching `query`), bare surnames merged into the one
