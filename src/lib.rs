@@ -21,6 +21,7 @@ pub mod document;
 pub mod error;
 pub mod eval;
 pub mod extract;
+pub mod facets;
 pub mod indexer;
 pub mod parse;
 pub mod query;

@@ -6,9 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use tantivy::aggregation::agg_req::Aggregations;
-use tantivy::aggregation::agg_result::AggregationResults;
 use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::schema::{Facet, Field, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -16,8 +15,9 @@ use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument};
 
 use crate::document::DateInfo;
 use crate::error::{Error, Result};
+use crate::facets::FacetCollector;
 use crate::query::{self, QuoteRequest, SearchRequest, Sort};
-use crate::schema::{kinds, Fields};
+use crate::schema::{kinds, names, Fields};
 use crate::store::Store;
 
 /// One facet value and how many matching articles have it.
@@ -155,39 +155,39 @@ pub fn search_each(
     let reader = store.reader()?;
     let searcher = reader.searcher();
     let size = req.facet_size.max(1);
-    let aggs = agg_collector(
-        store,
-        serde_json::json!({
-            "author": {"terms": {"field": "author", "size": size}},
-            "person": {"terms": {"field": "people", "size": size}},
-            "place": {"terms": {"field": "places", "size": size}},
-            "year": {"terms": {"field": "year", "size": 1000, "order": {"_key": "desc"}}},
-            "month": {"terms": {"field": "year_month", "size": 1000, "order": {"_key": "desc"}}},
-        }),
-    )?;
-    let (addrs, total, agg_res) = top_docs(
+    let facet_collector = FacetCollector {
+        text_fields: vec![names::AUTHOR, names::PEOPLE, names::PLACES],
+        number_fields: vec![names::YEAR, names::YEAR_MONTH],
+    };
+    let (addrs, total, tallies) = top_docs(
         &searcher,
         &*q,
         req.sort,
         req.limit,
         req.offset,
-        aggs,
+        facet_collector,
         query::is_match_all(req.query.as_deref()),
     )?;
-    let agg_json = serde_json::to_value(&agg_res)?;
-    let facets = FacetCounts {
-        author: buckets(&agg_json, "author"),
-        person: buckets(&agg_json, "person"),
-        place: buckets(&agg_json, "place"),
-        year: buckets(&agg_json, "year"),
-        month: buckets(&agg_json, "month")
+    let text = |field: &str| -> Vec<FacetCount> {
+        tallies
+            .top_text(field, size)
             .into_iter()
-            .map(|mut c| {
-                if c.value.len() == 6 {
-                    c.value = format!("{}-{}", &c.value[..4], &c.value[4..]);
-                }
-                c
-            })
+            .map(|(value, count)| FacetCount { value, count })
+            .collect()
+    };
+    let facets = FacetCounts {
+        author: text(names::AUTHOR),
+        person: text(names::PEOPLE),
+        place: text(names::PLACES),
+        year: tallies
+            .numbers_desc(names::YEAR)
+            .into_iter()
+            .map(|(y, count)| FacetCount { value: y.to_string(), count })
+            .collect(),
+        month: tallies
+            .numbers_desc(names::YEAR_MONTH)
+            .into_iter()
+            .map(|(ym, count)| FacetCount { value: format!("{}-{:02}", ym / 100, ym % 100), count })
             .collect(),
     };
     let snippets = if query::is_match_all(req.query.as_deref()) {
@@ -236,21 +236,21 @@ fn lead(doc: &TantivyDocument, f: &Fields) -> String {
     out.replace("\n\n", " ")
 }
 
-type Page = (Vec<(f32, DocAddress)>, u64, AggregationResults);
+type Page<F> = (Vec<(f32, DocAddress)>, u64, F);
 
 /// How many quote hits are read from the doc store together, in address order.
 const QUOTE_READ_CHUNK: usize = 4096;
 
 /// The page of hits in the requested order, the total, and the aggregations, in one pass.
-fn top_docs(
+fn top_docs<C: Collector>(
     searcher: &Searcher,
     q: &dyn Query,
     sort: Sort,
     limit: usize,
     offset: usize,
-    aggs: AggregationCollector,
+    aggs: C,
     match_all: bool,
-) -> Result<Page> {
+) -> Result<Page<C::Fruit>> {
     let sort = if sort == Sort::Relevance && match_all { Sort::Newest } else { sort };
     // A huge --limit is an export: size the collector by what can match, not by the flag.
     let limit = if limit > 10_000 {
@@ -455,8 +455,7 @@ pub fn quotes_each(
         (Sort::Relevance, true) => Sort::Oldest,
         (s, _) => s,
     };
-    let aggs = agg_collector(store, serde_json::json!({}))?;
-    let (addrs, total, _) = top_docs(&searcher, &q, sort, req.limit, req.offset, aggs, false)?;
+    let (addrs, total, _) = top_docs(&searcher, &q, sort, req.limit, req.offset, Count, false)?;
     let resolve = surname_map(&values);
     // The doc store is compressed in blocks: read a chunk of hits in address order (memory
     // stays bounded on exports) and hand them over in the requested order.
