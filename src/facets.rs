@@ -4,7 +4,7 @@
 //! multi-valued columns on every call); a counter per term ordinal is several times faster,
 //! which keeps `search` with facets in single-digit milliseconds on large archives.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
@@ -22,7 +22,7 @@ pub struct FacetCollector {
 #[derive(Debug, Default)]
 pub struct FacetTallies {
     pub text: HashMap<&'static str, HashMap<String, u64>>,
-    pub numbers: HashMap<&'static str, HashMap<u64, u64>>,
+    pub numbers: HashMap<&'static str, BTreeMap<u64, u64>>,
 }
 
 impl FacetTallies {
@@ -62,7 +62,7 @@ struct TextCounter {
 struct NumberCounter {
     name: &'static str,
     column: Option<Column<u64>>,
-    counts: HashMap<u64, u64>,
+    counts: BTreeMap<u64, u64>,
 }
 
 pub struct FacetSegmentCollector {
@@ -93,7 +93,7 @@ impl Collector for FacetCollector {
             numbers.push(NumberCounter {
                 name,
                 column: fast.u64(name).ok(),
-                counts: HashMap::new(),
+                counts: BTreeMap::new(),
             });
         }
         Ok(FacetSegmentCollector { text, numbers })
@@ -150,10 +150,14 @@ impl SegmentCollector for FacetSegmentCollector {
         for (name, counter) in self.text {
             let mut map = HashMap::new();
             if let Some(c) = counter {
-                let mut value = String::new();
-                for (ord, &n) in c.counts.iter().enumerate() {
-                    if n > 0 && c.column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
-                        map.insert(value.clone(), n as u64);
+                // One sequential pass over the dictionary: looking up each ordinal on its own
+                // decodes a block per value.
+                if let Ok(mut terms) = c.column.dictionary().stream() {
+                    while terms.advance() {
+                        let n = c.counts.get(terms.term_ord() as usize).copied().unwrap_or(0);
+                        if n > 0 {
+                            map.insert(String::from_utf8_lossy(terms.key()).into_owned(), n as u64);
+                        }
                     }
                 }
             }
