@@ -23,8 +23,8 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use crate::discover::{self, SourceFile};
 use crate::document::{
-    article_doc, article_id, file_doc, file_record_id, quote_docs, FileRecord, PreparedArticle,
-    SourceRef,
+    article_doc, article_id, bytes_hash, file_doc, file_record_id, quote_docs, FileRecord,
+    PreparedArticle, SourceRef,
 };
 use crate::error::Result;
 use crate::extract::{extract, EXTRACTOR_VERSION};
@@ -336,15 +336,17 @@ fn read_file(file: &SourceFile, old_hash: Option<&str>, opts: &ParseOptions) -> 
     }
 }
 
+/// A single-article file is read once: the same bytes are hashed and parsed.
 fn read_file_inner(file: &SourceFile, old_hash: Option<&str>, opts: &ParseOptions) -> Outcome {
-    let hash = match hash_file(&file.path) {
-        Ok(h) => h,
+    let raw = match crate::parse::read_single(&file.path, opts) {
+        Ok(raw) => raw,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
+    let hash = bytes_hash(&raw);
     if old_hash == Some(hash.as_str()) {
         return Outcome::SameContent { hash };
     }
-    let records = match parse_file(&file.path, opts) {
+    let records = match crate::parse::parse_single(&file.path, &raw, opts) {
         Ok(r) => r,
         Err(e) => return Outcome::Failed(e.to_string()),
     };

@@ -90,64 +90,85 @@ pub fn for_each_record(
     opts: &ParseOptions,
     sink: &mut dyn FnMut(Record),
 ) -> Result<(), ParseError> {
-    let (format, gz) = detect_format(path)
-        .ok_or_else(|| ParseError::Other("not a format morgue reads".to_string()))?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().trim_end_matches(".gz").to_string())
-        .unwrap_or_default();
-    let file = File::open(path)?;
-    let meta = file.metadata()?;
-    if meta.is_dir() {
-        return Err(ParseError::Other("a folder, not a file".to_string()));
+    let (format, gz) = format_of(path)?;
+    if !matches!(format, Format::Jsonl | Format::Warc) {
+        for r in parse_single(path, &read_single(path, opts)?, opts)? {
+            sink(r);
+        }
+        return Ok(());
     }
-    let size = meta.len();
-    let container = matches!(format, Format::Jsonl | Format::Warc);
-    if !container && !gz && size > opts.max_file_size {
-        return Err(ParseError::TooLarge { size, limit: opts.max_file_size });
-    }
-    if size == 0 {
-        return Err(ParseError::Empty);
-    }
+    let file = open_file(path)?;
     let reader: Box<dyn Read> = if gz {
         Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file)))
     } else {
         Box::new(file)
     };
-    match format {
-        Format::Warc => {
-            let reader = BufReader::with_capacity(1 << 16, reader);
-            for r in warc::read_warc(reader, opts.max_file_size) {
-                sink(r.map(|(locator, mut a)| {
-                    a.locator = Some(locator);
-                    a
-                }));
-            }
-            Ok(())
+    if format == Format::Warc {
+        let reader = BufReader::with_capacity(1 << 16, reader);
+        for r in warc::read_warc(reader, opts.max_file_size) {
+            sink(r.map(|(locator, mut a)| {
+                a.locator = Some(locator);
+                a
+            }));
         }
-        Format::Jsonl => {
-            read_jsonl(reader, opts, sink);
-            Ok(())
-        }
-        _ => {
-            let bytes = read_limited(reader, opts.max_file_size)?;
-            for r in parse_bytes(&bytes, &file_name, format, opts)? {
-                sink(r);
-            }
-            Ok(())
-        }
+    } else {
+        read_jsonl(reader, opts, sink);
+    }
+    Ok(())
+}
+
+fn format_of(path: &Path) -> Result<(Format, bool), ParseError> {
+    detect_format(path).ok_or_else(|| ParseError::Other("not a format morgue reads".to_string()))
+}
+
+/// Open a file that is not a folder and not empty.
+fn open_file(path: &Path) -> Result<File, ParseError> {
+    let file = File::open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(ParseError::Other("a folder, not a file".to_string()));
+    }
+    if meta.len() == 0 {
+        return Err(ParseError::Empty);
+    }
+    Ok(file)
+}
+
+/// The bytes of a single-article file (anything but JSONL and WARC), as stored on disk: refused
+/// over `--max-file-size`, so they can be read whole, hashed and parsed from one read.
+pub fn read_single(path: &Path, opts: &ParseOptions) -> Result<Vec<u8>, ParseError> {
+    let file = open_file(path)?;
+    let size = file.metadata()?.len();
+    if size > opts.max_file_size {
+        return Err(ParseError::TooLarge { size, limit: opts.max_file_size });
+    }
+    read_limited(file, opts.max_file_size)
+}
+
+/// Parse the on-disk bytes of a single-article file ([`read_single`]); `.gz` files are
+/// decompressed here, up to `--max-file-size` (a gzip bomb stops there).
+pub fn parse_single(
+    path: &Path,
+    raw: &[u8],
+    opts: &ParseOptions,
+) -> Result<Vec<Record>, ParseError> {
+    let (format, gz) = format_of(path)?;
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().trim_end_matches(".gz").to_string())
+        .unwrap_or_default();
+    if gz {
+        let bytes = decode::gunzip_limited(raw, opts.max_file_size)?;
+        parse_bytes(&bytes, &file_name, format, opts)
+    } else {
+        parse_bytes(raw, &file_name, format, opts)
     }
 }
 
-/// Read at most `limit` bytes; more is a [`ParseError::TooLarge`] (a gzip bomb stops here).
+/// Read at most `limit` bytes; more is a [`ParseError::TooLarge`] (a file growing while read).
 fn read_limited(reader: impl Read, limit: u64) -> Result<Vec<u8>, ParseError> {
     let mut bytes = Vec::new();
-    reader.take(limit + 1).read_to_end(&mut bytes).map_err(|e| match e.kind() {
-        std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData => {
-            ParseError::Gzip(e.to_string())
-        }
-        _ => ParseError::Io(e),
-    })?;
+    reader.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(ParseError::TooLarge { size: bytes.len() as u64, limit });
     }
