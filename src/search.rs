@@ -663,8 +663,6 @@ pub fn stats(store: &Store, top: usize) -> Result<Stats> {
     let count = |kind: &str| -> Result<u64> {
         Ok(searcher.search(&*query::kind_query(f, kind), &Count)? as u64)
     };
-    let undated_q = query::term_query(f.published, "");
-    let _ = undated_q;
     let undated = {
         let term = tantivy::Term::from_facet(f.published, &Facet::from_path(["undated"]));
         let q = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);

@@ -64,14 +64,8 @@ pub fn search(
 ) -> io::Result<()> {
     match fmt {
         OutputFormat::Json => pretty(out, res),
-        OutputFormat::Jsonl => res.hits.iter().try_for_each(|h| json_line(out, h)),
-        OutputFormat::Csv => {
-            let mut w = csv_writer(out);
-            w.write_record(HIT_COLUMNS).map_err(csv_err)?;
-            for h in &res.hits {
-                w.write_record(hit_row(h)).map_err(csv_err)?;
-            }
-            w.flush()
+        OutputFormat::Jsonl | OutputFormat::Csv => {
+            stream_all(fmt, out, HIT_COLUMNS, res.hits.iter().map(|h| (h, hit_row(h))))
         }
         OutputFormat::Table => {
             writeln!(
@@ -123,14 +117,8 @@ pub fn quotes(
 ) -> io::Result<()> {
     match fmt {
         OutputFormat::Json => pretty(out, res),
-        OutputFormat::Jsonl => res.quotes.iter().try_for_each(|q| json_line(out, q)),
-        OutputFormat::Csv => {
-            let mut w = csv_writer(out);
-            w.write_record(QUOTE_COLUMNS).map_err(csv_err)?;
-            for q in &res.quotes {
-                w.write_record(quote_row(q)).map_err(csv_err)?;
-            }
-            w.flush()
+        OutputFormat::Jsonl | OutputFormat::Csv => {
+            stream_all(fmt, out, QUOTE_COLUMNS, res.quotes.iter().map(|q| (q, quote_row(q))))
         }
         OutputFormat::Table => {
             writeln!(out, "{} matching quote{}", res.total, if res.total == 1 { "" } else { "s" })?;
@@ -383,6 +371,22 @@ impl<'a> HitStream<'a> {
         }
         Ok(())
     }
+}
+
+/// Write items as JSON lines or CSV rows through a [`HitStream`].
+fn stream_all<'a, T: Serialize + 'a>(
+    fmt: OutputFormat,
+    out: &mut dyn Write,
+    header: &[&str],
+    items: impl Iterator<Item = (&'a T, Vec<String>)>,
+) -> io::Result<()> {
+    if let Some(mut stream) = HitStream::new(fmt, out, header)? {
+        for (item, row) in items {
+            stream.write(item, &row)?;
+        }
+        stream.finish()?;
+    }
+    Ok(())
 }
 
 /// The CSV columns of an article hit.
