@@ -24,6 +24,22 @@ fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_morgue")
 }
 
+/// Search for the words of articles `ids` (OR); the paths found and the total.
+fn search_words(index: &Path, ids: &[usize]) -> (BTreeSet<String>, u64) {
+    let q: Vec<String> = ids.iter().map(|&i| word(i)).collect();
+    let (code, out, err) =
+        morgue(index, &["search", "--limit", "100", "--format", "json", "--", &q.join(" OR ")]);
+    assert_eq!(code, 0, "{err}");
+    let res = json(&out);
+    let found = res["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["path"].as_str().unwrap().to_string())
+        .collect();
+    (found, res["total"].as_u64().unwrap())
+}
+
 /// The one word that only article `i` holds (letters only, so no tokenizer splits it).
 fn word(i: usize) -> String {
     let mut s = String::from("zq");
@@ -112,16 +128,7 @@ fn check_committed(index: &Path, corpus: &[String], rng: &mut Rng) -> usize {
         }
     }
     if !sample.is_empty() {
-        let q: Vec<String> = sample.iter().map(|&i| word(i)).collect();
-        let (code, out, err) =
-            morgue(index, &["search", "--limit", "100", "--format", "json", "--", &q.join(" OR ")]);
-        assert_eq!(code, 0, "{err}");
-        let found: BTreeSet<String> = json(&out)["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| h["path"].as_str().unwrap().to_string())
-            .collect();
+        let (found, _) = search_words(index, &sample);
         let want: BTreeSet<String> = sample.iter().map(|&i| corpus[i].clone()).collect();
         assert_eq!(found, want, "committed articles not found by their words");
     }
@@ -228,21 +235,10 @@ fn index_survives_repeated_sigkill() {
     assert_eq!(summary["failed"].as_u64(), Some(0), "{summary}");
     assert_eq!(check_committed(&index, &corpus, &mut rng), ARTICLES);
     for chunk in (0..ARTICLES).collect::<Vec<_>>().chunks(90) {
-        let q: Vec<String> = chunk.iter().map(|&i| word(i)).collect();
-        let (code, out, err) = morgue(
-            &index,
-            &["search", "--limit", "100", "--format", "json", "--", &q.join(" OR ")],
-        );
-        assert_eq!(code, 0, "{err}");
-        let found: BTreeSet<String> = json(&out)["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| h["path"].as_str().unwrap().to_string())
-            .collect();
+        let (found, total) = search_words(&index, chunk);
         let want: BTreeSet<String> = chunk.iter().map(|&i| corpus[i].clone()).collect();
         assert_eq!(found, want);
-        assert_eq!(json(&out)["total"].as_u64(), Some(chunk.len() as u64));
+        assert_eq!(total, chunk.len() as u64);
     }
     eprintln!("crash test took {:.1?}", started.elapsed());
 }
