@@ -138,11 +138,22 @@ pub struct PartialDate {
     pub date: NaiveDate,
     pub precision: DatePrecision,
     pub time: Option<NaiveTime>,
+    /// The source's offset from UTC in minutes (`-05:00` is -300), when it wrote one with the
+    /// time. Kept to tell the UTC day apart; the date and time above are never shifted by it.
+    pub utc_offset_minutes: Option<i32>,
 }
 
 impl PartialDate {
     pub fn day(date: NaiveDate) -> Self {
-        PartialDate { date, precision: DatePrecision::Day, time: None }
+        PartialDate { date, precision: DatePrecision::Day, time: None, utc_offset_minutes: None }
+    }
+
+    /// The day in UTC, when both the time and the offset are known: `2016-12-06T23:30:00-05:00`
+    /// is December 7 in UTC.
+    pub fn utc_day(&self) -> Option<NaiveDate> {
+        let (time, offset) = (self.time?, self.utc_offset_minutes?);
+        let local = self.date.and_time(time);
+        Some((local - chrono::Duration::minutes(i64::from(offset))).date())
     }
 
     /// The date written at its precision: `2016-12-06`, `2014-03` or `2014`.

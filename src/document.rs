@@ -94,6 +94,12 @@ pub struct DateInfo {
     pub value: String,
     pub precision: String,
     pub time: Option<String>,
+    /// The source's offset from UTC (`-05:00`), when it gave one with the time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utc_offset: Option<String>,
+    /// The day in UTC (`2016-12-07`), when time and offset are known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utc_day: Option<String>,
     pub source: String,
 }
 
@@ -104,6 +110,11 @@ fn date_info_json(d: &crate::article::ArticleDate) -> String {
         value: v.display(),
         precision: v.precision.as_str().to_string(),
         time: v.time.map(|t| t.format("%H:%M:%S").to_string()),
+        utc_offset: v.utc_offset_minutes.map(|m| {
+            let sign = if m < 0 { '-' } else { '+' };
+            format!("{sign}{:02}:{:02}", m.abs() / 60, m.abs() % 60)
+        }),
+        utc_day: v.utc_day().map(|d| d.format("%Y-%m-%d").to_string()),
         source: d.source.as_str().to_string(),
     };
     serde_json::to_string(&info).unwrap_or_default()

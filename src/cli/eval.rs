@@ -58,5 +58,6 @@ fn print_table(r: &EvalReport) {
     }
     rate("title:", &r.title);
     rate("date:", &r.date);
+    rate("date (UTC day):", &r.date_utc);
     rate("author:", &r.author);
 }

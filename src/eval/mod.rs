@@ -96,13 +96,19 @@ pub struct EvalReport {
     pub found_with_speaker: Option<Rate>,
     pub places: Option<PrfReport>,
     pub title: Option<Rate>,
+    /// The day the source wrote (what `date` holds).
     pub date: Option<Rate>,
+    /// The same, compared in UTC where the source gave a time with an offset (for gold written
+    /// as UTC days).
+    pub date_utc: Option<Rate>,
     pub author: Option<Rate>,
 }
 
 struct Indexed {
     title: Option<String>,
     date: Option<String>,
+    /// The UTC day, when the source gave a time and an offset.
+    utc_day: Option<String>,
     authors: Vec<String>,
     places: Vec<String>,
     quotes: Vec<(Option<String>, String)>,
@@ -126,15 +132,17 @@ fn load(store: &Store) -> Result<Loaded> {
     for addr in searcher.search(&*kind_query(f, kinds::ARTICLE), &DocSetCollector)? {
         let d: TantivyDocument = searcher.doc(addr)?;
         let id = text(&d, f.id).unwrap_or_default();
-        let date = text(&d, f.date_info)
-            .and_then(|s| serde_json::from_str::<crate::document::DateInfo>(&s).ok())
-            .map(|i| i.value);
+        let info = text(&d, f.date_info)
+            .and_then(|s| serde_json::from_str::<crate::document::DateInfo>(&s).ok());
+        let utc_day = info.as_ref().and_then(|i| i.utc_day.clone());
+        let date = info.map(|i| i.value);
         paths.push((texts(&d, f.paths), id.clone()));
         by_id.insert(
             id,
             Indexed {
                 title: text(&d, f.title),
                 date,
+                utc_day,
                 authors: texts(&d, f.author),
                 places: texts(&d, f.places),
                 quotes: Vec::new(),
@@ -201,6 +209,10 @@ pub fn evaluate(store: &Store, gold: &[GoldArticle]) -> Result<EvalReport> {
         if let Some(d) = &g.date {
             let ok = found.and_then(|a| a.date.as_deref()) == Some(d.as_str());
             report.date.get_or_insert_with(Rate::default).add(ok);
+            // Gold written as a UTC day: the UTC day where time and offset are known, else the
+            // source's day.
+            let utc = found.and_then(|a| a.utc_day.as_deref().or(a.date.as_deref()));
+            report.date_utc.get_or_insert_with(Rate::default).add(utc == Some(d.as_str()));
         }
         if let Some(a) = &g.author {
             let want = author_names(a);

@@ -12,7 +12,7 @@ use crate::article::Article;
 /// The version of parsing and extraction rules. The index records it; when it changes, the next
 /// `morgue index` run re-extracts every article without being asked. Bump it whenever a change
 /// to `parse/` or `extract/` changes what an article yields.
-pub const EXTRACTOR_VERSION: u32 = 3;
+pub const EXTRACTOR_VERSION: u32 = 4;
 
 /// Everything extraction found in one article.
 #[derive(Debug, Clone, Default)]

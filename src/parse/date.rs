@@ -167,7 +167,7 @@ fn re(pattern: &str) -> Regex {
 
 static ISO_START: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(?:Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$",
+        r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(Z|z|UTC|GMT|([+-])(\d{2})(?::?(\d{2}))?)?$",
     )
 });
 static NUM_YMD: LazyLock<Regex> =
@@ -189,7 +189,7 @@ static PATH_YMD: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:^|[^\d])(\d{4})([-_.]?)(\d{2})([-_.]?)(\d{2})(?:[^\d]|$)"));
 static PATH_SLASHED: LazyLock<Regex> =
     LazyLock::new(|| re(r"/(\d{4})/(\d{1,2}|[A-Za-z]{3,9})/(\d{1,2})(?:/|[^\d]|$)"));
-static PATH_MONTH: LazyLock<Regex> = LazyLock::new(|| re(r"/(\d{4})/(\d{2})/(?:[^\d]|$)"));
+static PATH_MONTH: LazyLock<Regex> = LazyLock::new(|| re(r"/(\d{4})/(\d{2})/(?:[^\d]|\d{3}|$)"));
 
 /// Earliest/latest plausible dates: 1800-01-01 ..= today (the run's day); tantivy's date type
 /// only holds 1677–2262. "Today" is the latest calendar day anywhere on Earth (UTC+14), so a
@@ -212,7 +212,9 @@ pub fn parse_date(s: &str) -> Option<PartialDate> {
     }
     if let Ok(dt) = DateTime::parse_from_rfc2822(s) {
         let local = dt.naive_local();
-        return checked(local.date(), DatePrecision::Day, Some(local.time()));
+        let mut d = checked(local.date(), DatePrecision::Day, Some(local.time()))?;
+        d.utc_offset_minutes = Some(dt.offset().local_minus_utc() / 60);
+        return Some(d);
     }
     if let Some(d) = parse_anywhere(s) {
         return Some(d);
@@ -265,7 +267,18 @@ fn parse_iso(s: &str) -> Option<PartialDate> {
         }
         _ => None,
     };
-    checked(date, DatePrecision::Day, time)
+    let offset = match (c.get(7), c.get(8), c.get(9)) {
+        (Some(_), Some(sign), Some(h)) => {
+            let m: i32 = c.get(10).map_or(Ok(0), |x| x.as_str().parse()).ok()?;
+            let total = h.as_str().parse::<i32>().ok()? * 60 + m;
+            Some(if sign.as_str() == "-" { -total } else { total })
+        }
+        (Some(_), _, _) => Some(0),
+        _ => None,
+    };
+    let mut d = checked(date, DatePrecision::Day, time)?;
+    d.utc_offset_minutes = offset.filter(|_| time.is_some());
+    Some(d)
 }
 
 /// Form 3 of the module doc: the leftmost date of any shape inside the string.
@@ -491,7 +504,7 @@ fn checked(
     precision: DatePrecision,
     time: Option<NaiveTime>,
 ) -> Option<PartialDate> {
-    is_plausible(date).then_some(PartialDate { date, precision, time })
+    is_plausible(date).then_some(PartialDate { date, precision, time, utc_offset_minutes: None })
 }
 
 #[cfg(test)]
@@ -574,6 +587,7 @@ mod tests {
             ("file_name_compact", "20161206_x.html", "2016-12-06"),
             ("url_slashed_day", "https://example.com/2016/12/06/slug", "2016-12-06"),
             ("url_month_only", "https://example.com/2016/12/slug", "2016-12"),
+            ("url_month_then_story_id", "https://example.com/en/2016/12/132377/slug", "2016-12"),
             ("url_month_name", "https://example.com/world/2016/dec/06/slug", "2016-12-06"),
             ("publisher_prefix", "paper_2015-12-22_slug.txt", "2015-12-22"),
             ("long_number_is_not_a_date", "story/1201612061234.html", "none"),
@@ -584,6 +598,32 @@ mod tests {
         for (name, input, want) in cases {
             assert_eq!(show(date_from_path(input)), *want, "case {name}: {input:?}");
         }
+    }
+
+    #[test]
+    fn utc_offset_kept_apart_from_the_local_day() {
+        let utc = |s: &str| {
+            let d = parse_date(s).unwrap();
+            (d.display(), d.utc_offset_minutes, d.utc_day().map(|u| u.to_string()))
+        };
+        let day = |s: &str| Some(s.to_string());
+        assert_eq!(
+            utc("2016-12-06T23:30:00-05:00"),
+            ("2016-12-06".into(), Some(-300), day("2016-12-07"))
+        );
+        assert_eq!(
+            utc("2016-12-06T00:30:00+0530"),
+            ("2016-12-06".into(), Some(330), day("2016-12-05"))
+        );
+        assert_eq!(utc("2016-12-06T12:00:00Z"), ("2016-12-06".into(), Some(0), day("2016-12-06")));
+        assert_eq!(
+            utc("Tue, 06 Dec 2016 22:00:00 -0800"),
+            ("2016-12-06".into(), Some(-480), day("2016-12-07"))
+        );
+        // No offset, or no time: no UTC day.
+        assert_eq!(utc("2016-12-06T23:30:00"), ("2016-12-06".into(), None, None));
+        assert_eq!(utc("2016-12-06"), ("2016-12-06".into(), None, None));
+        assert_eq!(utc("December 6, 2016 11:30 pm"), ("2016-12-06".into(), None, None));
     }
 
     #[test]

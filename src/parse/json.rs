@@ -221,6 +221,7 @@ fn date_value(v: &Value) -> Option<PartialDate> {
                 date: dt.date(),
                 precision: DatePrecision::Day,
                 time: Some(dt.time()),
+                utc_offset_minutes: Some(0),
             })
         }
         _ => None,

@@ -201,7 +201,8 @@ pub fn article(a: &ArticleView, fmt: OutputFormat, out: &mut dyn Write) -> io::R
                     "date:     {} ({} precision{}, from {})",
                     d.value,
                     d.precision,
-                    d.time.as_deref().map(|t| format!(", time {t}")).unwrap_or_default(),
+                    d.time.as_deref().map(|t| format!(", time {t}")).unwrap_or_default()
+                        + &d.utc_offset.as_deref().map(|o| format!(" {o}")).unwrap_or_default(),
                     d.source
                 )?,
                 None => writeln!(out, "date:     undated")?,
