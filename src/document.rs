@@ -241,7 +241,7 @@ pub fn quote_docs(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Vec
             }
             if let Some(d) = &p.article.date {
                 doc.add_date(f.date, day_to_tantivy(d.value.date));
-                doc.add_text(f.date_info, date_info_json(d));
+                doc.add_text(f.date_text, d.value.display());
             }
             if let Some(name) = &q.speaker {
                 doc.add_text(f.speaker, name);
@@ -253,6 +253,7 @@ pub fn quote_docs(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Vec
                     }
                 }
             }
+            doc.add_text(f.quote, &q.text);
             doc.add_text(f.text, &q.text);
             let searchable = crate::extract::quotes::searchable_text(&q.text);
             if searchable != q.text {

@@ -3,7 +3,8 @@
 //! The pipeline, one module per stage: [`discover`] finds article files, [`parse`] turns bytes
 //! into [`article::Article`]s, [`extract`] finds quotes, people and places, [`document`] makes
 //! tantivy documents, [`indexer`] writes them incrementally into a [`store::Store`], [`query`]
-//! turns requests into tantivy queries, [`search`] runs them, and [`render`] prints the results.
+//! turns requests into tantivy queries, [`search`] runs them (quotes are listed from
+//! fast columns by [`quote_rows`]), and [`render`] prints the results.
 //!
 //! ```no_run
 //! use morgue::{indexer, query::SearchRequest, search, store::Store};
@@ -25,6 +26,7 @@ pub mod facets;
 pub mod indexer;
 pub mod parse;
 pub mod query;
+pub mod quote_rows;
 pub mod render;
 pub mod schema;
 pub mod search;

@@ -53,7 +53,9 @@ pub mod names {
     pub const SPEAKER_TEXT: &str = "speaker_text";
     pub const SPEAKER_ALIASES: &str = "speaker_aliases";
     pub const TEXT: &str = "text";
+    pub const QUOTE: &str = "quote";
     pub const ARTICLE_TITLE: &str = "article_title";
+    pub const DATE_TEXT: &str = "date_text";
     pub const ATTRIBUTION: &str = "attribution";
     pub const START: &str = "start";
     pub const END: &str = "end";
@@ -241,7 +243,9 @@ pub struct Fields {
     pub speaker_text: Field,
     pub speaker_aliases: Field,
     pub text: Field,
+    pub quote: Field,
     pub article_title: Field,
+    pub date_text: Field,
     pub attribution: Field,
     pub start: Field,
     pub end: Field,
@@ -289,7 +293,9 @@ impl Fields {
             speaker_text: f(SPEAKER_TEXT)?,
             speaker_aliases: f(SPEAKER_ALIASES)?,
             text: f(TEXT)?,
+            quote: f(QUOTE)?,
             article_title: f(ARTICLE_TITLE)?,
+            date_text: f(DATE_TEXT)?,
             attribution: f(ATTRIBUTION)?,
             start: f(START)?,
             end: f(END)?,
@@ -332,7 +338,7 @@ mod tests {
             })
             .collect();
         let expected = "kind:string:indexed:stored:fast id:string:indexed:stored:fast \
-            article_id:string:indexed:stored path:string:indexed:stored \
+            article_id:string:indexed:stored:fast path:string:indexed:stored:fast \
             paths:string:indexed:stored:multi locator:stored title:text:indexed:stored \
             body:text:indexed:stored footer:stored author:string:indexed:stored:fast:multi \
             author_text:text:indexed date:date:indexed:stored:fast date_info:stored \
@@ -342,11 +348,12 @@ mod tests {
             format:string:indexed:stored:fast \
             source:string:indexed:stored:fast url:stored tags:string:indexed:stored:fast:multi \
             provenance:stored hash:string:indexed:stored speaker:string:indexed:stored:fast \
-            speaker_text:text:indexed speaker_aliases:stored:multi text:text:indexed:stored \
-            article_title:stored attribution:string:indexed:stored:fast start:u64:stored end:u64:stored \
+            speaker_text:text:indexed speaker_aliases:stored:multi text:text:indexed \
+            quote:string:fast article_title:string:fast date_text:string:fast \
+            attribution:string:indexed:stored:fast start:u64:fast end:u64:fast \
             file_size:u64:stored file_mtime:i64:stored file_entries:stored";
         assert_eq!(got.join(" "), expected);
-        assert_eq!(s.version, 4);
+        assert_eq!(s.version, 5);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
-use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::collector::{Collector, Count, DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::schema::{Facet, Field, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -17,6 +17,7 @@ use crate::document::DateInfo;
 use crate::error::{Error, Result};
 use crate::facets::FacetCollector;
 use crate::query::{self, QuoteRequest, SearchRequest, Sort};
+use crate::quote_rows;
 use crate::schema::{kinds, names, Fields};
 use crate::store::Store;
 
@@ -238,7 +239,7 @@ fn lead(doc: &TantivyDocument, f: &Fields) -> String {
 
 type Page<F> = (Vec<(f32, DocAddress)>, u64, F);
 
-/// How many quote hits are read from the doc store together, in address order.
+/// How many quote hits are read from the fast columns together.
 const QUOTE_READ_CHUNK: usize = 4096;
 
 /// The page of hits in the requested order, the total, and the aggregations, in one pass.
@@ -457,27 +458,21 @@ pub fn quotes_each(
     };
     let (addrs, total, _) = top_docs(&searcher, &q, sort, req.limit, req.offset, Count, false)?;
     let resolve = surname_map(&values);
-    // The doc store is compressed in blocks: read a chunk of hits in address order (memory
-    // stays bounded on exports) and hand them over in the requested order.
+    // Rows come from fast columns, a chunk at a time (memory stays bounded on exports).
     for chunk in addrs.chunks(QUOTE_READ_CHUNK) {
-        let mut order: Vec<usize> = (0..chunk.len()).collect();
-        order.sort_unstable_by_key(|&i| chunk[i].1);
-        let mut docs: Vec<Option<TantivyDocument>> = vec![None; chunk.len()];
-        for &i in &order {
-            docs[i] = Some(searcher.doc(chunk[i].1)?);
-        }
-        for doc in docs.into_iter().flatten() {
-            let speaker = text_of(&doc, f.speaker).map(|s| resolve.get(&s).cloned().unwrap_or(s));
+        let docs: Vec<DocAddress> = chunk.iter().map(|(_, a)| *a).collect();
+        for row in quote_rows::read(&searcher, &docs)? {
+            let speaker = row.speaker.map(|s| resolve.get(&s).cloned().unwrap_or(s));
             on_quote(QuoteHit {
                 speaker,
-                text: text_of(&doc, f.text).unwrap_or_default(),
-                article_id: text_of(&doc, f.article_id).unwrap_or_default(),
-                path: text_of(&doc, f.path).unwrap_or_default(),
-                title: text_of(&doc, f.article_title),
-                date: date_info(&doc, f).map(|d| d.value),
-                start: doc.get_first(f.start).and_then(|v| v.as_u64()).unwrap_or(0),
-                end: doc.get_first(f.end).and_then(|v| v.as_u64()).unwrap_or(0),
-                attribution: text_of(&doc, f.attribution).unwrap_or_default(),
+                text: row.text,
+                article_id: row.article_id,
+                path: row.path,
+                title: row.title,
+                date: row.date,
+                start: row.start,
+                end: row.end,
+                attribution: row.attribution,
             })?;
         }
     }
@@ -598,17 +593,17 @@ pub fn show(store: &Store, key: &str) -> Result<ArticleView> {
         (Occur::Must, query::kind_query(f, kinds::QUOTE)),
         (Occur::Must, query::term_query(f.article_id, &id)),
     ]);
-    let mut quotes = Vec::new();
-    for (_, qa) in searcher.search(&q, &TopDocs::with_limit(10_000).order_by_score())? {
-        let qd: TantivyDocument = searcher.doc(qa)?;
-        quotes.push(QuoteView {
-            speaker: text_of(&qd, f.speaker),
-            attribution: text_of(&qd, f.attribution).unwrap_or_default(),
-            text: text_of(&qd, f.text).unwrap_or_default(),
-            start: qd.get_first(f.start).and_then(|v| v.as_u64()).unwrap_or(0),
-            end: qd.get_first(f.end).and_then(|v| v.as_u64()).unwrap_or(0),
-        });
-    }
+    let addrs: Vec<DocAddress> = searcher.search(&q, &DocSetCollector)?.into_iter().collect();
+    let mut quotes: Vec<QuoteView> = quote_rows::read(&searcher, &addrs)?
+        .into_iter()
+        .map(|row| QuoteView {
+            speaker: row.speaker,
+            attribution: row.attribution,
+            text: row.text,
+            start: row.start,
+            end: row.end,
+        })
+        .collect();
     quotes.sort_by_key(|q| q.start);
     Ok(ArticleView {
         id,

@@ -149,10 +149,11 @@ fn load(store: &Store) -> Result<Loaded> {
             },
         );
     }
-    for addr in searcher.search(&*kind_query(f, kinds::QUOTE), &DocSetCollector)? {
-        let d: TantivyDocument = searcher.doc(addr)?;
-        if let Some(a) = text(&d, f.article_id).and_then(|id| by_id.get_mut(&id)) {
-            a.quotes.push((text(&d, f.speaker), text(&d, f.text).unwrap_or_default()));
+    let quote_addrs: Vec<_> =
+        searcher.search(&*kind_query(f, kinds::QUOTE), &DocSetCollector)?.into_iter().collect();
+    for row in crate::quote_rows::read(&searcher, &quote_addrs)? {
+        if let Some(a) = by_id.get_mut(&row.article_id) {
+            a.quotes.push((row.speaker, row.text));
         }
     }
     Ok((paths, by_id))

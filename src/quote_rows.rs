@@ -1,0 +1,96 @@
+//! Quote rows read from fast columns instead of the document store.
+//!
+//! The document store is zstd-compressed in blocks shared with article bodies, so reading one
+//! quote from it decompresses a whole block; a speaker's quotes are spread over the archive, so
+//! listing thousands of them decompressed thousands of blocks. Every field a quote is shown with
+//! (`quote`, `speaker`, `article_id`, `path`, `article_title`, `date_text`, `attribution`,
+//! `start`, `end`) is a fast column instead: per segment and per column, the wanted term
+//! ordinals are sorted and the column's dictionary is walked once.
+
+use std::collections::BTreeMap;
+
+use tantivy::{DocAddress, Searcher};
+
+use crate::error::{Error, Result};
+use crate::schema::names;
+
+/// One quote as the fast columns hold it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuoteRow {
+    pub text: String,
+    pub speaker: Option<String>,
+    pub article_id: String,
+    pub path: String,
+    pub title: Option<String>,
+    pub date: Option<String>,
+    pub attribution: String,
+    pub start: u64,
+    pub end: u64,
+}
+
+/// The string columns read, in the order they are read.
+const STR_COLUMNS: [&str; 7] = [
+    names::QUOTE,
+    names::SPEAKER,
+    names::ARTICLE_ID,
+    names::PATH,
+    names::ARTICLE_TITLE,
+    names::DATE_TEXT,
+    names::ATTRIBUTION,
+];
+
+fn set(row: &mut QuoteRow, column: &str, value: String) {
+    match column {
+        names::QUOTE => row.text = value,
+        names::SPEAKER => row.speaker = Some(value),
+        names::ARTICLE_ID => row.article_id = value,
+        names::PATH => row.path = value,
+        names::ARTICLE_TITLE => row.title = Some(value),
+        names::DATE_TEXT => row.date = Some(value),
+        _ => row.attribution = value,
+    }
+}
+
+/// The rows of the quote documents at `addrs`, in the same order.
+pub fn read(searcher: &Searcher, addrs: &[DocAddress]) -> Result<Vec<QuoteRow>> {
+    let mut rows = vec![QuoteRow::default(); addrs.len()];
+    let mut by_segment: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    for (i, a) in addrs.iter().enumerate() {
+        by_segment.entry(a.segment_ord).or_default().push(i);
+    }
+    let io = |e: std::io::Error| Error::io("reading quote columns", e);
+    for (segment, wanted) in by_segment {
+        let fast = searcher.segment_reader(segment).fast_fields();
+        for column_name in STR_COLUMNS {
+            let Some(column) = fast.str(column_name)? else { continue };
+            let mut pairs: Vec<(u64, usize)> = wanted
+                .iter()
+                .filter_map(|&i| column.term_ords(addrs[i].doc_id).next().map(|o| (o, i)))
+                .collect();
+            pairs.sort_unstable();
+            let ords: Vec<u64> = pairs.iter().map(|p| p.0).collect();
+            let mut next = pairs.iter();
+            column
+                .dictionary()
+                .sorted_ords_to_term_cb(&ords, |bytes| {
+                    if let Some(&(_, i)) = next.next() {
+                        set(&mut rows[i], column_name, String::from_utf8_lossy(bytes).into_owned());
+                    }
+                })
+                .map_err(io)?;
+        }
+        for (column_name, is_start) in [(names::START, true), (names::END, false)] {
+            let Ok(column) = fast.u64(column_name) else { continue };
+            for &i in &wanted {
+                if let Some(v) = column.first(addrs[i].doc_id) {
+                    if is_start {
+                        rows[i].start = v;
+                    } else {
+                        rows[i].end = v;
+                    }
+                }
+            }
+        }
+    }
+    Ok(rows)
+}
