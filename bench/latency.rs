@@ -58,6 +58,10 @@ struct Args {
     /// Timed runs per query (after one untimed warm-up run).
     #[arg(long, default_value_t = 30)]
     runs: usize,
+    /// Run only these queries of the mix (word, phrase, boolean, date_range, facets,
+    /// speaker_quotes), for profiling one of them.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
 }
 
 /// Latency of one query over the timed runs.
@@ -172,6 +176,9 @@ fn main() -> Result<()> {
     ];
     let mut queries = BTreeMap::new();
     for (name, run) in &mix {
+        if !args.only.is_empty() && !args.only.iter().any(|o| o == name) {
+            continue;
+        }
         queries.insert(name.to_string(), measure(run, args.runs)?);
     }
     let report =

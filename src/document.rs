@@ -233,16 +233,16 @@ pub fn quote_docs(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Vec
             doc.add_text(f.kind, kinds::QUOTE);
             doc.add_text(f.id, format!("{}:{}", p.id, i + 1));
             doc.add_text(f.article_id, &p.id);
-            if let Some(first) = sources.first() {
-                doc.add_text(f.path, &first.path);
-            }
-            if let Some(t) = &p.article.title {
-                doc.add_text(f.article_title, t);
+            let path = sources.first().map(|s| s.path.as_str()).unwrap_or_default();
+            if !path.is_empty() {
+                doc.add_text(f.path, path);
             }
             if let Some(d) = &p.article.date {
                 doc.add_date(f.date, day_to_tantivy(d.value.date));
-                doc.add_text(f.date_text, d.value.display());
             }
+            let date = p.article.date.map(|d| d.value.display()).unwrap_or_default();
+            let title = p.article.title.as_deref().unwrap_or_default();
+            doc.add_text(f.quote_article, quote_article(&p.id, path, &date, title));
             if let Some(name) = &q.speaker {
                 doc.add_text(f.speaker, name);
                 doc.add_text(f.speaker_text, name);
@@ -269,6 +269,26 @@ pub fn quote_docs(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Vec
             doc
         })
         .collect()
+}
+
+/// Separates the parts of a quote document's `quote_article` value.
+pub const QUOTE_ARTICLE_SEP: char = '\u{1f}';
+
+/// The `quote_article` value: article id, path, date and title, joined by [`QUOTE_ARTICLE_SEP`]
+/// (which is taken out of the parts).
+pub fn quote_article(id: &str, path: &str, date: &str, title: &str) -> String {
+    let clean = |s: &str| s.replace(QUOTE_ARTICLE_SEP, " ");
+    let sep = QUOTE_ARTICLE_SEP.to_string();
+    [clean(id), clean(path), clean(date), clean(title)].join(&sep)
+}
+
+/// The parts of a `quote_article` value: (id, path, date, title), empty parts as None.
+pub fn split_quote_article(value: &str) -> (String, String, Option<String>, Option<String>) {
+    let mut parts = value.splitn(4, QUOTE_ARTICLE_SEP);
+    let mut next = || parts.next().unwrap_or_default().to_string();
+    let (id, path, date, title) = (next(), next(), next(), next());
+    let some = |s: String| (!s.is_empty()).then_some(s);
+    (id, path, some(date), some(title))
 }
 
 /// The `file` record of an indexed file.
@@ -301,6 +321,22 @@ mod tests {
         b.body.push('!');
         assert_ne!(article_id(&a), article_id(&b));
         assert_eq!(article_id(&a).len(), 16);
+    }
+
+    #[test]
+    fn quote_article_parts_round_trip_and_never_split_wrongly() {
+        let v = quote_article("ab12", "news/a.txt", "2016-12", "A \u{1f}title: with a colon");
+        assert_eq!(
+            split_quote_article(&v),
+            (
+                "ab12".to_string(),
+                "news/a.txt".to_string(),
+                Some("2016-12".to_string()),
+                Some("A  title: with a colon".to_string())
+            )
+        );
+        let undated = quote_article("ab12", "a.txt", "", "");
+        assert_eq!(split_quote_article(&undated), ("ab12".into(), "a.txt".into(), None, None));
     }
 
     #[test]

@@ -3,14 +3,16 @@
 //! The document store is zstd-compressed in blocks shared with article bodies, so reading one
 //! quote from it decompresses a whole block; a speaker's quotes are spread over the archive, so
 //! listing thousands of them decompressed thousands of blocks. Every field a quote is shown with
-//! (`quote`, `speaker`, `article_id`, `path`, `article_title`, `date_text`, `attribution`,
-//! `start`, `end`) is a fast column instead: per segment and per column, the wanted term
-//! ordinals are sorted and the column's dictionary is walked once.
+//! is a fast column instead (`quote`, `speaker`, `attribution`, `start`, `end`, and the article's
+//! id, path, date and title together in `quote_article`, so that they cost one lookup): per
+//! segment and per column, the wanted term ordinals are sorted and the column's dictionary is
+//! walked once.
 
 use std::collections::BTreeMap;
 
 use tantivy::{DocAddress, Searcher};
 
+use crate::document::split_quote_article;
 use crate::error::{Error, Result};
 use crate::schema::names;
 
@@ -29,25 +31,17 @@ pub struct QuoteRow {
 }
 
 /// The string columns read, in the order they are read.
-const STR_COLUMNS: [&str; 7] = [
-    names::QUOTE,
-    names::SPEAKER,
-    names::ARTICLE_ID,
-    names::PATH,
-    names::ARTICLE_TITLE,
-    names::DATE_TEXT,
-    names::ATTRIBUTION,
-];
+const STR_COLUMNS: [&str; 4] =
+    [names::QUOTE, names::SPEAKER, names::QUOTE_ARTICLE, names::ATTRIBUTION];
 
-fn set(row: &mut QuoteRow, column: &str, value: String) {
+fn set(row: &mut QuoteRow, column: &str, value: &str) {
     match column {
-        names::QUOTE => row.text = value,
-        names::SPEAKER => row.speaker = Some(value),
-        names::ARTICLE_ID => row.article_id = value,
-        names::PATH => row.path = value,
-        names::ARTICLE_TITLE => row.title = Some(value),
-        names::DATE_TEXT => row.date = Some(value),
-        _ => row.attribution = value,
+        names::QUOTE => row.text = value.to_string(),
+        names::SPEAKER => row.speaker = Some(value.to_string()),
+        names::QUOTE_ARTICLE => {
+            (row.article_id, row.path, row.date, row.title) = split_quote_article(value);
+        }
+        _ => row.attribution = value.to_string(),
     }
 }
 
@@ -74,7 +68,7 @@ pub fn read(searcher: &Searcher, addrs: &[DocAddress]) -> Result<Vec<QuoteRow>> 
                 .dictionary()
                 .sorted_ords_to_term_cb(&ords, |bytes| {
                     if let Some(&(_, i)) = next.next() {
-                        set(&mut rows[i], column_name, String::from_utf8_lossy(bytes).into_owned());
+                        set(&mut rows[i], column_name, &String::from_utf8_lossy(bytes));
                     }
                 })
                 .map_err(io)?;

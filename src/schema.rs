@@ -54,8 +54,7 @@ pub mod names {
     pub const SPEAKER_ALIASES: &str = "speaker_aliases";
     pub const TEXT: &str = "text";
     pub const QUOTE: &str = "quote";
-    pub const ARTICLE_TITLE: &str = "article_title";
-    pub const DATE_TEXT: &str = "date_text";
+    pub const QUOTE_ARTICLE: &str = "quote_article";
     pub const ATTRIBUTION: &str = "attribution";
     pub const START: &str = "start";
     pub const END: &str = "end";
@@ -244,8 +243,7 @@ pub struct Fields {
     pub speaker_aliases: Field,
     pub text: Field,
     pub quote: Field,
-    pub article_title: Field,
-    pub date_text: Field,
+    pub quote_article: Field,
     pub attribution: Field,
     pub start: Field,
     pub end: Field,
@@ -294,8 +292,7 @@ impl Fields {
             speaker_aliases: f(SPEAKER_ALIASES)?,
             text: f(TEXT)?,
             quote: f(QUOTE)?,
-            article_title: f(ARTICLE_TITLE)?,
-            date_text: f(DATE_TEXT)?,
+            quote_article: f(QUOTE_ARTICLE)?,
             attribution: f(ATTRIBUTION)?,
             start: f(START)?,
             end: f(END)?,
@@ -338,7 +335,7 @@ mod tests {
             })
             .collect();
         let expected = "kind:string:indexed:stored:fast id:string:indexed:stored:fast \
-            article_id:string:indexed:stored:fast path:string:indexed:stored:fast \
+            article_id:string:indexed:stored path:string:indexed:stored \
             paths:string:indexed:stored:multi locator:stored title:text:indexed:stored \
             body:text:indexed:stored footer:stored author:string:indexed:stored:fast:multi \
             author_text:text:indexed date:date:indexed:stored:fast date_info:stored \
@@ -349,7 +346,7 @@ mod tests {
             source:string:indexed:stored:fast url:stored tags:string:indexed:stored:fast:multi \
             provenance:stored hash:string:indexed:stored speaker:string:indexed:stored:fast \
             speaker_text:text:indexed speaker_aliases:stored:multi text:text:indexed \
-            quote:string:fast article_title:string:fast date_text:string:fast \
+            quote:string:fast quote_article:string:fast \
             attribution:string:indexed:stored:fast start:u64:fast end:u64:fast \
             file_size:u64:stored file_mtime:i64:stored file_entries:stored";
         assert_eq!(got.join(" "), expected);

@@ -379,20 +379,38 @@ fn surname_map(values: &[String]) -> HashMap<String, String> {
 }
 
 /// Every distinct value of a `string` field, read from the term dictionaries (fast: no document
-/// is visited).
-fn speaker_terms(searcher: &Searcher, field: Field) -> Result<Vec<String>> {
-    let mut values = std::collections::BTreeSet::new();
+/// is visited); with `containing`, only the values holding that lowercase word somewhere
+/// (ignoring case), which is all that resolving one name needs.
+fn speaker_terms(
+    searcher: &Searcher,
+    field: Field,
+    containing: Option<&str>,
+) -> Result<Vec<String>> {
+    let needle = containing.filter(|w| !w.is_empty());
+    let keep = |key: &[u8]| match needle {
+        None => true,
+        Some(w) if w.is_ascii() => {
+            key.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w.as_bytes()))
+        }
+        Some(w) => String::from_utf8_lossy(key).to_lowercase().contains(w),
+    };
+    let mut values = Vec::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
         let mut stream =
             inverted.terms().stream().map_err(|e| Error::io("reading the speaker names", e))?;
         while stream.advance() {
-            if let Ok(s) = std::str::from_utf8(stream.key()) {
-                values.insert(s.to_string());
+            let key = stream.key();
+            if keep(key) {
+                if let Ok(s) = std::str::from_utf8(key) {
+                    values.push(s.to_string());
+                }
             }
         }
     }
-    Ok(values.into_iter().collect())
+    values.sort_unstable();
+    values.dedup();
+    Ok(values)
 }
 
 /// Every distinct speaker value with its number of quotes, over quotes matching `q`.
@@ -427,7 +445,10 @@ pub fn quotes_each(
     let reader = store.reader()?;
     let searcher = reader.searcher();
     let all_quotes = query::kind_query(f, kinds::QUOTE);
-    let values = speaker_terms(&searcher, f.speaker)?;
+    // Naming a speaker needs only the values that hold their surname (the resolution and the
+    // surname map below are the same over those as over all values).
+    let surname = req.speaker.as_deref().and_then(|n| name_tokens(n).pop());
+    let values = speaker_terms(&searcher, f.speaker, surname.as_deref())?;
     let text = query::parse_text_query(&store.index, req.query.as_deref(), &[f.text], 1.0)?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> =
         vec![(Occur::Must, all_quotes), (Occur::Must, text)];
@@ -489,7 +510,7 @@ pub fn speakers(
     let f = &store.fields;
     let reader = store.reader()?;
     let searcher = reader.searcher();
-    let all = speaker_terms(&searcher, f.speaker)?;
+    let all = speaker_terms(&searcher, f.speaker, None)?;
     let resolve = surname_map(&all);
     let text = query::parse_text_query(&store.index, query_text, &[f.text], 1.0)?;
     let q = BooleanQuery::new(vec![

@@ -37,6 +37,9 @@ pub struct Store {
     pub index: Index,
     pub fields: Fields,
     pub schema: IndexSchema,
+    /// One reader for the life of the store: its segments stay mapped between queries, and each
+    /// [`Store::reader`] call reloads it to the last commit.
+    reader: std::sync::OnceLock<IndexReader>,
 }
 
 /// The index folder to use: `--index`, else `$MORGUE_INDEX` (read by the CLI), else a per-user
@@ -112,7 +115,13 @@ impl Store {
             expected: schema.version,
         })?;
         index.tokenizers().register(TEXT_TOKENIZER, text_analyzer());
-        Ok(Store { dir: dir.to_path_buf(), index, fields, schema })
+        Ok(Store {
+            dir: dir.to_path_buf(),
+            index,
+            fields,
+            schema,
+            reader: std::sync::OnceLock::new(),
+        })
     }
 
     /// The payload of the last commit, if any commit carried one.
@@ -120,13 +129,21 @@ impl Store {
         read_commit_info(&self.index)
     }
 
-    /// A reader that sees the last commit (reloaded by hand, so results are deterministic).
+    /// A reader that sees the last commit. It is made once per store and reloaded on each call
+    /// (by hand, so results are deterministic); segments that did not change stay open and
+    /// mapped, which keeps repeated queries in one process from re-reading them.
     pub fn reader(&self) -> Result<IndexReader> {
-        self.index
+        if let Some(r) = self.reader.get() {
+            r.reload()?;
+            return Ok(r.clone());
+        }
+        let r: IndexReader = self
+            .index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
-            .map_err(|e| self.lock_error(e))
+            .map_err(|e| self.lock_error(e))?;
+        Ok(self.reader.get_or_init(|| r).clone())
     }
 
     /// A lock that cannot be taken for an I/O reason (a read-only folder, no permission) says so.
