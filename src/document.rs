@@ -242,7 +242,7 @@ pub fn quote_docs(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Vec
             }
             let date = p.article.date.map(|d| d.value.display()).unwrap_or_default();
             let title = p.article.title.as_deref().unwrap_or_default();
-            doc.add_text(f.quote_article, quote_article(&p.id, path, &date, title));
+            doc.add_text(f.quote_row, quote_row(&q.text, &p.id, path, &date, title));
             if let Some(name) = &q.speaker {
                 doc.add_text(f.speaker, name);
                 doc.add_text(f.speaker_text, name);
@@ -253,7 +253,6 @@ pub fn quote_docs(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Vec
                     }
                 }
             }
-            doc.add_text(f.quote, &q.text);
             doc.add_text(f.text, &q.text);
             let searchable = crate::extract::quotes::searchable_text(&q.text);
             if searchable != q.text {
@@ -271,24 +270,34 @@ pub fn quote_docs(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Vec
         .collect()
 }
 
-/// Separates the parts of a quote document's `quote_article` value.
-pub const QUOTE_ARTICLE_SEP: char = '\u{1f}';
+/// Separates the parts of a quote document's `quote_row` value.
+pub const QUOTE_ROW_SEP: char = '\u{1f}';
 
-/// The `quote_article` value: article id, path, date and title, joined by [`QUOTE_ARTICLE_SEP`]
-/// (which is taken out of the parts).
-pub fn quote_article(id: &str, path: &str, date: &str, title: &str) -> String {
-    let clean = |s: &str| s.replace(QUOTE_ARTICLE_SEP, " ");
-    let sep = QUOTE_ARTICLE_SEP.to_string();
-    [clean(id), clean(path), clean(date), clean(title)].join(&sep)
+/// The parts of a `quote_row` value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuoteRowParts {
+    pub text: String,
+    pub article_id: String,
+    pub path: String,
+    pub date: Option<String>,
+    pub title: Option<String>,
 }
 
-/// The parts of a `quote_article` value: (id, path, date, title), empty parts as None.
-pub fn split_quote_article(value: &str) -> (String, String, Option<String>, Option<String>) {
-    let mut parts = value.splitn(4, QUOTE_ARTICLE_SEP);
+/// The `quote_row` value: quote text, article id, path, date and title, joined by
+/// [`QUOTE_ROW_SEP`] (which is taken out of the parts).
+pub fn quote_row(text: &str, id: &str, path: &str, date: &str, title: &str) -> String {
+    let clean = |s: &str| s.replace(QUOTE_ROW_SEP, " ");
+    let sep = QUOTE_ROW_SEP.to_string();
+    [clean(text), clean(id), clean(path), clean(date), clean(title)].join(&sep)
+}
+
+/// The parts of a `quote_row` value; empty date and title are None.
+pub fn split_quote_row(value: &str) -> QuoteRowParts {
+    let mut parts = value.splitn(5, QUOTE_ROW_SEP);
     let mut next = || parts.next().unwrap_or_default().to_string();
-    let (id, path, date, title) = (next(), next(), next(), next());
+    let (text, article_id, path, date, title) = (next(), next(), next(), next(), next());
     let some = |s: String| (!s.is_empty()).then_some(s);
-    (id, path, some(date), some(title))
+    QuoteRowParts { text, article_id, path, date: some(date), title: some(title) }
 }
 
 /// The `file` record of an indexed file.
@@ -324,19 +333,20 @@ mod tests {
     }
 
     #[test]
-    fn quote_article_parts_round_trip_and_never_split_wrongly() {
-        let v = quote_article("ab12", "news/a.txt", "2016-12", "A \u{1f}title: with a colon");
+    fn quote_row_parts_round_trip_and_never_split_wrongly() {
+        let v = quote_row("We \u{1f}will", "ab12", "news/a.txt", "2016-12", "A \u{1f}title: x");
         assert_eq!(
-            split_quote_article(&v),
-            (
-                "ab12".to_string(),
-                "news/a.txt".to_string(),
-                Some("2016-12".to_string()),
-                Some("A  title: with a colon".to_string())
-            )
+            split_quote_row(&v),
+            QuoteRowParts {
+                text: "We  will".into(),
+                article_id: "ab12".into(),
+                path: "news/a.txt".into(),
+                date: Some("2016-12".into()),
+                title: Some("A  title: x".into()),
+            }
         );
-        let undated = quote_article("ab12", "a.txt", "", "");
-        assert_eq!(split_quote_article(&undated), ("ab12".into(), "a.txt".into(), None, None));
+        let undated = split_quote_row(&quote_row("Yes.", "ab12", "a.txt", "", ""));
+        assert_eq!((undated.text.as_str(), undated.date, undated.title), ("Yes.", None, None));
     }
 
     #[test]

@@ -3,16 +3,16 @@
 //! The document store is zstd-compressed in blocks shared with article bodies, so reading one
 //! quote from it decompresses a whole block; a speaker's quotes are spread over the archive, so
 //! listing thousands of them decompressed thousands of blocks. Every field a quote is shown with
-//! is a fast column instead (`quote`, `speaker`, `attribution`, `start`, `end`, and the article's
-//! id, path, date and title together in `quote_article`, so that they cost one lookup): per
-//! segment and per column, the wanted term ordinals are sorted and the column's dictionary is
-//! walked once.
+//! is a fast column instead (`speaker`, `attribution`, `start`, `end`, and the quote's text with
+//! its article's id, path, date and title together in `quote_row`, so that they cost one
+//! dictionary lookup): per segment and per column, the wanted term ordinals are sorted and the
+//! column's dictionary is walked once.
 
 use std::collections::BTreeMap;
 
 use tantivy::{DocAddress, Searcher};
 
-use crate::document::split_quote_article;
+use crate::document::split_quote_row;
 use crate::error::{Error, Result};
 use crate::schema::names;
 
@@ -31,16 +31,16 @@ pub struct QuoteRow {
 }
 
 /// The string columns read, in the order they are read.
-const STR_COLUMNS: [&str; 4] =
-    [names::QUOTE, names::SPEAKER, names::QUOTE_ARTICLE, names::ATTRIBUTION];
+const STR_COLUMNS: [&str; 3] = [names::QUOTE_ROW, names::SPEAKER, names::ATTRIBUTION];
 
 fn set(row: &mut QuoteRow, column: &str, value: &str) {
     match column {
-        names::QUOTE => row.text = value.to_string(),
-        names::SPEAKER => row.speaker = Some(value.to_string()),
-        names::QUOTE_ARTICLE => {
-            (row.article_id, row.path, row.date, row.title) = split_quote_article(value);
+        names::QUOTE_ROW => {
+            let p = split_quote_row(value);
+            (row.text, row.article_id, row.path, row.date, row.title) =
+                (p.text, p.article_id, p.path, p.date, p.title);
         }
+        names::SPEAKER => row.speaker = Some(value.to_string()),
         _ => row.attribution = value.to_string(),
     }
 }

@@ -53,8 +53,7 @@ pub mod names {
     pub const SPEAKER_TEXT: &str = "speaker_text";
     pub const SPEAKER_ALIASES: &str = "speaker_aliases";
     pub const TEXT: &str = "text";
-    pub const QUOTE: &str = "quote";
-    pub const QUOTE_ARTICLE: &str = "quote_article";
+    pub const QUOTE_ROW: &str = "quote_row";
     pub const ATTRIBUTION: &str = "attribution";
     pub const START: &str = "start";
     pub const END: &str = "end";
@@ -242,8 +241,7 @@ pub struct Fields {
     pub speaker_text: Field,
     pub speaker_aliases: Field,
     pub text: Field,
-    pub quote: Field,
-    pub quote_article: Field,
+    pub quote_row: Field,
     pub attribution: Field,
     pub start: Field,
     pub end: Field,
@@ -291,8 +289,7 @@ impl Fields {
             speaker_text: f(SPEAKER_TEXT)?,
             speaker_aliases: f(SPEAKER_ALIASES)?,
             text: f(TEXT)?,
-            quote: f(QUOTE)?,
-            quote_article: f(QUOTE_ARTICLE)?,
+            quote_row: f(QUOTE_ROW)?,
             attribution: f(ATTRIBUTION)?,
             start: f(START)?,
             end: f(END)?,
@@ -346,7 +343,7 @@ mod tests {
             source:string:indexed:stored:fast url:stored tags:string:indexed:stored:fast:multi \
             provenance:stored hash:string:indexed:stored speaker:string:indexed:stored:fast \
             speaker_text:text:indexed speaker_aliases:stored:multi text:text:indexed \
-            quote:string:fast quote_article:string:fast \
+            quote_row:string:fast \
             attribution:string:indexed:stored:fast start:u64:fast end:u64:fast \
             file_size:u64:stored file_mtime:i64:stored file_entries:stored";
         assert_eq!(got.join(" "), expected);

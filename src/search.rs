@@ -11,6 +11,7 @@ use tantivy::collector::{Collector, Count, DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::schema::{Facet, Field, Value};
 use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TokenStream;
 use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument};
 
 use crate::document::DateInfo;
@@ -413,6 +414,43 @@ fn speaker_terms(
     Ok(values)
 }
 
+/// The speaker values of the quotes whose speaker (or a form of the speaker's name) holds the
+/// word `surname`, found through the `speaker_text` index, so the cost follows that person's
+/// quotes rather than the number of names in the archive. None when `surname` is not one
+/// token of the text analyzer (hyphens, apostrophes): then the term dictionary is scanned.
+fn speakers_named(
+    store: &Store,
+    searcher: &Searcher,
+    surname: &str,
+) -> Result<Option<Vec<String>>> {
+    let f = &store.fields;
+    let mut analyzer = crate::schema::text_analyzer();
+    let mut tokens = Vec::new();
+    analyzer.token_stream(surname).process(&mut |t| tokens.push(t.text.clone()));
+    let [token] = tokens.as_slice() else { return Ok(None) };
+    let q = query::term_query(f.speaker_text, token);
+    let docs = searcher.search(&*q, &DocSetCollector)?;
+    let mut by_segment: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for a in docs {
+        by_segment.entry(a.segment_ord).or_default().push(a.doc_id);
+    }
+    let mut values = Vec::new();
+    for (segment, docs) in by_segment {
+        let fast = searcher.segment_reader(segment).fast_fields();
+        let Some(column) = fast.str(names::SPEAKER)? else { continue };
+        let mut ords: Vec<u64> = docs.iter().flat_map(|&d| column.term_ords(d)).collect();
+        ords.sort_unstable();
+        ords.dedup();
+        column
+            .dictionary()
+            .sorted_ords_to_term_cb(&ords, |b| values.push(String::from_utf8_lossy(b).into_owned()))
+            .map_err(|e| Error::io("reading the speaker names", e))?;
+    }
+    values.sort_unstable();
+    values.dedup();
+    Ok(Some(values))
+}
+
 /// Every distinct speaker value with its number of quotes, over quotes matching `q`.
 fn speaker_values(store: &Store, searcher: &Searcher, q: &dyn Query) -> Result<Vec<FacetCount>> {
     let aggs = agg_collector(
@@ -448,7 +486,13 @@ pub fn quotes_each(
     // Naming a speaker needs only the values that hold their surname (the resolution and the
     // surname map below are the same over those as over all values).
     let surname = req.speaker.as_deref().and_then(|n| name_tokens(n).pop());
-    let values = speaker_terms(&searcher, f.speaker, surname.as_deref())?;
+    let values = match surname.as_deref() {
+        Some(s) => match speakers_named(store, &searcher, s)? {
+            Some(values) => values,
+            None => speaker_terms(&searcher, f.speaker, Some(s))?,
+        },
+        None => speaker_terms(&searcher, f.speaker, None)?,
+    };
     let text = query::parse_text_query(&store.index, req.query.as_deref(), &[f.text], 1.0)?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> =
         vec![(Occur::Must, all_quotes), (Occur::Must, text)];
