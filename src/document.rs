@@ -242,7 +242,8 @@ pub fn quote_docs(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Vec
             }
             let date = p.article.date.map(|d| d.value.display()).unwrap_or_default();
             let title = p.article.title.as_deref().unwrap_or_default();
-            doc.add_text(f.quote_row, quote_row(&q.text, &p.id, path, &date, title));
+            let speaker = q.speaker.as_deref().unwrap_or_default();
+            doc.add_text(f.quote_row, quote_row(speaker, &q.text, &p.id, path, &date, title));
             if let Some(name) = &q.speaker {
                 doc.add_text(f.speaker, name);
                 doc.add_text(f.speaker_text, name);
@@ -276,6 +277,7 @@ pub const QUOTE_ROW_SEP: char = '\u{1f}';
 /// The parts of a `quote_row` value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QuoteRowParts {
+    pub speaker: Option<String>,
     pub text: String,
     pub article_id: String,
     pub path: String,
@@ -283,21 +285,37 @@ pub struct QuoteRowParts {
     pub title: Option<String>,
 }
 
-/// The `quote_row` value: quote text, article id, path, date and title, joined by
-/// [`QUOTE_ROW_SEP`] (which is taken out of the parts).
-pub fn quote_row(text: &str, id: &str, path: &str, date: &str, title: &str) -> String {
+/// The `quote_row` value: speaker, quote text, article id, path, date and title, joined by
+/// [`QUOTE_ROW_SEP`] (which is taken out of the parts). The speaker comes first so that the
+/// column's sorted dictionary keeps each person's quotes together.
+pub fn quote_row(
+    speaker: &str,
+    text: &str,
+    id: &str,
+    path: &str,
+    date: &str,
+    title: &str,
+) -> String {
     let clean = |s: &str| s.replace(QUOTE_ROW_SEP, " ");
     let sep = QUOTE_ROW_SEP.to_string();
-    [clean(text), clean(id), clean(path), clean(date), clean(title)].join(&sep)
+    [clean(speaker), clean(text), clean(id), clean(path), clean(date), clean(title)].join(&sep)
 }
 
-/// The parts of a `quote_row` value; empty date and title are None.
+/// The parts of a `quote_row` value; an empty speaker, date or title is None.
 pub fn split_quote_row(value: &str) -> QuoteRowParts {
-    let mut parts = value.splitn(5, QUOTE_ROW_SEP);
+    let mut parts = value.splitn(6, QUOTE_ROW_SEP);
     let mut next = || parts.next().unwrap_or_default().to_string();
-    let (text, article_id, path, date, title) = (next(), next(), next(), next(), next());
+    let (speaker, text, article_id, path, date, title) =
+        (next(), next(), next(), next(), next(), next());
     let some = |s: String| (!s.is_empty()).then_some(s);
-    QuoteRowParts { text, article_id, path, date: some(date), title: some(title) }
+    QuoteRowParts {
+        speaker: some(speaker),
+        text,
+        article_id,
+        path,
+        date: some(date),
+        title: some(title),
+    }
 }
 
 /// The `file` record of an indexed file.
@@ -334,10 +352,18 @@ mod tests {
 
     #[test]
     fn quote_row_parts_round_trip_and_never_split_wrongly() {
-        let v = quote_row("We \u{1f}will", "ab12", "news/a.txt", "2016-12", "A \u{1f}title: x");
+        let v = quote_row(
+            "Jo Ng",
+            "We \u{1f}will",
+            "ab12",
+            "news/a.txt",
+            "2016-12",
+            "A \u{1f}title: x",
+        );
         assert_eq!(
             split_quote_row(&v),
             QuoteRowParts {
+                speaker: Some("Jo Ng".into()),
                 text: "We  will".into(),
                 article_id: "ab12".into(),
                 path: "news/a.txt".into(),
@@ -345,8 +371,11 @@ mod tests {
                 title: Some("A  title: x".into()),
             }
         );
-        let undated = split_quote_row(&quote_row("Yes.", "ab12", "a.txt", "", ""));
-        assert_eq!((undated.text.as_str(), undated.date, undated.title), ("Yes.", None, None));
+        let undated = split_quote_row(&quote_row("", "Yes.", "ab12", "a.txt", "", ""));
+        assert_eq!(
+            (undated.speaker, undated.text.as_str(), undated.date, undated.title),
+            (None, "Yes.", None, None)
+        );
     }
 
     #[test]

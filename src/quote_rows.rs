@@ -3,10 +3,11 @@
 //! The document store is zstd-compressed in blocks shared with article bodies, so reading one
 //! quote from it decompresses a whole block; a speaker's quotes are spread over the archive, so
 //! listing thousands of them decompressed thousands of blocks. Every field a quote is shown with
-//! is a fast column instead (`speaker`, `attribution`, `start`, `end`, and the quote's text with
+//! is a fast column instead (`attribution`, `start`, `end`, and the speaker, the quote's text and
 //! its article's id, path, date and title together in `quote_row`, so that they cost one
 //! dictionary lookup): per segment and per column, the wanted term ordinals are sorted and the
-//! column's dictionary is walked once.
+//! column's dictionary is walked once. `quote_row` values start with the speaker, so one
+//! person's quotes are neighbours in that dictionary and are read in one sequential pass.
 
 use std::collections::BTreeMap;
 
@@ -31,16 +32,15 @@ pub struct QuoteRow {
 }
 
 /// The string columns read, in the order they are read.
-const STR_COLUMNS: [&str; 3] = [names::QUOTE_ROW, names::SPEAKER, names::ATTRIBUTION];
+const STR_COLUMNS: [&str; 2] = [names::QUOTE_ROW, names::ATTRIBUTION];
 
 fn set(row: &mut QuoteRow, column: &str, value: &str) {
     match column {
         names::QUOTE_ROW => {
             let p = split_quote_row(value);
-            (row.text, row.article_id, row.path, row.date, row.title) =
-                (p.text, p.article_id, p.path, p.date, p.title);
+            (row.speaker, row.text, row.article_id, row.path, row.date, row.title) =
+                (p.speaker, p.text, p.article_id, p.path, p.date, p.title);
         }
-        names::SPEAKER => row.speaker = Some(value.to_string()),
         _ => row.attribution = value.to_string(),
     }
 }
@@ -68,7 +68,12 @@ pub fn read(searcher: &Searcher, addrs: &[DocAddress]) -> Result<Vec<QuoteRow>> 
                 .dictionary()
                 .sorted_ords_to_term_cb(&ords, |bytes| {
                     if let Some(&(_, i)) = next.next() {
-                        set(&mut rows[i], column_name, &String::from_utf8_lossy(bytes));
+                        match std::str::from_utf8(bytes) {
+                            Ok(s) => set(&mut rows[i], column_name, s),
+                            Err(_) => {
+                                set(&mut rows[i], column_name, &String::from_utf8_lossy(bytes))
+                            }
+                        }
                     }
                 })
                 .map_err(io)?;

@@ -347,7 +347,7 @@ mod tests {
             attribution:string:indexed:stored:fast start:u64:fast end:u64:fast \
             file_size:u64:stored file_mtime:i64:stored file_entries:stored";
         assert_eq!(got.join(" "), expected);
-        assert_eq!(s.version, 5);
+        assert_eq!(s.version, 6);
     }
 
     #[test]
