@@ -3,6 +3,13 @@
 //! tantivy's terms aggregation does the same job through a general framework (and de-duplicates
 //! multi-valued columns on every call); a counter per term ordinal is several times faster,
 //! which keeps `search` with facets in single-digit milliseconds on large archives.
+//!
+//! Only the top values of each text facet are turned into strings. Each segment counts by its
+//! own ordinals; merging takes each segment's best values as candidates, sums their exact counts
+//! over all segments (looking each one up in every segment's dictionary), and stops as soon as
+//! the last of the top values has more documents than any value outside the candidates could
+//! have (the sum over segments of the first count not taken); otherwise it takes more
+//! candidates. The result is exact, ties broken by value.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -16,9 +23,12 @@ pub struct FacetCollector {
     pub text_fields: Vec<&'static str>,
     /// `u64` fast fields (year, year_month).
     pub number_fields: Vec<&'static str>,
+    /// How many values of each text field to keep (the most frequent).
+    pub size: usize,
 }
 
-/// What a [`FacetCollector`] found: field name → value → number of documents.
+/// What a [`FacetCollector`] found: field name → value → number of documents (for text fields,
+/// the `size` most frequent values only).
 #[derive(Debug, Default)]
 pub struct FacetTallies {
     pub text: HashMap<&'static str, HashMap<String, u64>>,
@@ -50,7 +60,8 @@ impl FacetTallies {
     }
 }
 
-struct TextCounter {
+/// A text field's column in one segment with its counts by ordinal.
+pub struct TextCounts {
     column: StrColumn,
     counts: Vec<u32>,
     /// The last document counted for each ordinal (plus one), so a value repeated within one
@@ -58,16 +69,66 @@ struct TextCounter {
     last_doc: Vec<u32>,
 }
 
-/// A number field's column in one segment, with its counts so far.
-struct NumberCounter {
-    name: &'static str,
-    column: Option<Column<u64>>,
-    counts: BTreeMap<u64, u64>,
+/// Counts of a number field in one segment: a vector over the column's value range when it is
+/// small (years, year-months), a map otherwise.
+enum NumberCounts {
+    Dense { min: u64, counts: Vec<u64> },
+    Sparse(BTreeMap<u64, u64>),
 }
 
+/// Largest value range counted in a vector.
+const DENSE_RANGE: u64 = 1 << 16;
+
+impl NumberCounts {
+    fn for_column(column: &Column<u64>) -> NumberCounts {
+        let (min, max) = (column.min_value(), column.max_value());
+        match max.checked_sub(min) {
+            Some(span) if span < DENSE_RANGE => {
+                NumberCounts::Dense { min, counts: vec![0; span as usize + 1] }
+            }
+            _ => NumberCounts::Sparse(BTreeMap::new()),
+        }
+    }
+
+    fn add(&mut self, v: u64) {
+        match self {
+            NumberCounts::Dense { min, counts } => {
+                if let Some(c) = v.checked_sub(*min).and_then(|i| counts.get_mut(i as usize)) {
+                    *c += 1;
+                }
+            }
+            NumberCounts::Sparse(map) => *map.entry(v).or_default() += 1,
+        }
+    }
+
+    fn into_map(self) -> BTreeMap<u64, u64> {
+        match self {
+            NumberCounts::Dense { min, counts } => counts
+                .into_iter()
+                .enumerate()
+                .filter(|&(_, n)| n > 0)
+                .map(|(i, n)| (min + i as u64, n))
+                .collect(),
+            NumberCounts::Sparse(map) => map,
+        }
+    }
+}
+
+/// A number field's column in one segment with its counts.
+type NumberColumn = Option<(Column<u64>, NumberCounts)>;
+
+/// A text field's column in one segment with its counts by ordinal, once counting is done.
+type OrdinalCounts = (StrColumn, Vec<u32>);
+
 pub struct FacetSegmentCollector {
-    text: Vec<(&'static str, Option<TextCounter>)>,
-    numbers: Vec<NumberCounter>,
+    text: Vec<(&'static str, Option<TextCounts>)>,
+    numbers: Vec<(&'static str, NumberColumn)>,
+}
+
+/// One segment's counts, merged by [`FacetCollector::merge_fruits`].
+pub struct SegmentTallies {
+    text: Vec<(&'static str, Option<OrdinalCounts>)>,
+    numbers: Vec<(&'static str, BTreeMap<u64, u64>)>,
 }
 
 impl Collector for FacetCollector {
@@ -84,18 +145,21 @@ impl Collector for FacetCollector {
         for &name in &self.text_fields {
             let counter = fast.str(name)?.map(|column| {
                 let n = column.num_terms();
-                TextCounter { column, counts: vec![0; n], last_doc: vec![0; n] }
+                TextCounts { column, counts: vec![0; n], last_doc: vec![0; n] }
             });
             text.push((name, counter));
         }
-        let mut numbers = Vec::with_capacity(self.number_fields.len());
-        for &name in &self.number_fields {
-            numbers.push(NumberCounter {
-                name,
-                column: fast.u64(name).ok(),
-                counts: BTreeMap::new(),
-            });
-        }
+        let numbers = self
+            .number_fields
+            .iter()
+            .map(|&name| {
+                let counts = fast.u64(name).ok().map(|column| {
+                    let counts = NumberCounts::for_column(&column);
+                    (column, counts)
+                });
+                (name, counts)
+            })
+            .collect();
         Ok(FacetSegmentCollector { text, numbers })
     }
 
@@ -103,14 +167,13 @@ impl Collector for FacetCollector {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<FacetTallies>) -> tantivy::Result<FacetTallies> {
+    fn merge_fruits(&self, fruits: Vec<SegmentTallies>) -> tantivy::Result<FacetTallies> {
         let mut out = FacetTallies::default();
+        let mut text: HashMap<&'static str, Vec<OrdinalCounts>> = HashMap::new();
         for fruit in fruits {
             for (field, counts) in fruit.text {
-                let into = out.text.entry(field).or_default();
-                for (value, n) in counts {
-                    *into.entry(value).or_default() += n;
-                }
+                let segments = text.entry(field).or_default();
+                segments.extend(counts);
             }
             for (field, counts) in fruit.numbers {
                 let into = out.numbers.entry(field).or_default();
@@ -119,12 +182,69 @@ impl Collector for FacetCollector {
                 }
             }
         }
+        for (field, segments) in text {
+            out.text.insert(field, top_values(&segments, self.size)?);
+        }
         Ok(out)
     }
 }
 
+/// The exact `size` most frequent values over all segments (see the module doc).
+fn top_values(segments: &[OrdinalCounts], size: usize) -> tantivy::Result<HashMap<String, u64>> {
+    // Per segment: (count, ordinal) of every counted value, most frequent first.
+    let lists: Vec<Vec<(u32, u64)>> = segments
+        .iter()
+        .map(|(_, counts)| {
+            let mut l: Vec<(u32, u64)> = counts
+                .iter()
+                .enumerate()
+                .filter(|&(_, &n)| n > 0)
+                .map(|(ord, &n)| (n, ord as u64))
+                .collect();
+            l.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            l
+        })
+        .collect();
+    let size = size.max(1);
+    let mut take = (size * 2).max(32);
+    loop {
+        let mut candidates: Vec<String> = Vec::new();
+        for ((column, _), list) in segments.iter().zip(&lists) {
+            let mut ords: Vec<u64> = list.iter().take(take).map(|&(_, o)| o).collect();
+            ords.sort_unstable();
+            column
+                .dictionary()
+                .sorted_ords_to_term_cb(&ords, |b| {
+                    candidates.push(String::from_utf8_lossy(b).into_owned())
+                })
+                .map_err(tantivy::TantivyError::from)?;
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut totals: Vec<(String, u64)> = Vec::with_capacity(candidates.len());
+        for value in candidates {
+            let mut total = 0u64;
+            for (column, counts) in segments {
+                if let Some(ord) = column.dictionary().term_ord(value.as_bytes())? {
+                    total += u64::from(counts.get(ord as usize).copied().unwrap_or(0));
+                }
+            }
+            totals.push((value, total));
+        }
+        totals.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        // No value outside the candidates has more documents than this.
+        let bound: u64 = lists.iter().map(|l| l.get(take).map_or(0, |&(n, _)| u64::from(n))).sum();
+        let complete = lists.iter().all(|l| l.len() <= take);
+        if complete || totals.get(size - 1).is_some_and(|&(_, n)| n > bound) {
+            totals.truncate(size);
+            return Ok(totals.into_iter().collect());
+        }
+        take *= 4;
+    }
+}
+
 impl SegmentCollector for FacetSegmentCollector {
-    type Fruit = FacetTallies;
+    type Fruit = SegmentTallies;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         for (_, counter) in &mut self.text {
@@ -138,35 +258,28 @@ impl SegmentCollector for FacetSegmentCollector {
                 }
             }
         }
-        for n in &mut self.numbers {
-            if let Some(v) = n.column.as_ref().and_then(|col| col.first(doc)) {
-                *n.counts.entry(v).or_default() += 1;
+        for (_, n) in &mut self.numbers {
+            if let Some((column, counts)) = n {
+                if let Some(v) = column.first(doc) {
+                    counts.add(v);
+                }
             }
         }
     }
 
-    fn harvest(self) -> FacetTallies {
-        let mut out = FacetTallies::default();
-        for (name, counter) in self.text {
-            let mut map = HashMap::new();
-            if let Some(c) = counter {
-                // One sequential pass over the dictionary: looking up each ordinal on its own
-                // decodes a block per value.
-                if let Ok(mut terms) = c.column.dictionary().stream() {
-                    while terms.advance() {
-                        let n = c.counts.get(terms.term_ord() as usize).copied().unwrap_or(0);
-                        if n > 0 {
-                            map.insert(String::from_utf8_lossy(terms.key()).into_owned(), n as u64);
-                        }
-                    }
-                }
-            }
-            out.text.insert(name, map);
+    fn harvest(self) -> SegmentTallies {
+        SegmentTallies {
+            text: self
+                .text
+                .into_iter()
+                .map(|(name, c)| (name, c.map(|c| (c.column, c.counts))))
+                .collect(),
+            numbers: self
+                .numbers
+                .into_iter()
+                .map(|(name, n)| (name, n.map(|(_, c)| c.into_map()).unwrap_or_default()))
+                .collect(),
         }
-        for n in self.numbers {
-            out.numbers.insert(n.name, n.counts);
-        }
-        out
     }
 }
 
@@ -199,7 +312,11 @@ mod tests {
         let tallies = searcher
             .search(
                 &AllQuery,
-                &FacetCollector { text_fields: vec!["people"], number_fields: vec!["year"] },
+                &FacetCollector {
+                    text_fields: vec!["people"],
+                    number_fields: vec!["year"],
+                    size: 10,
+                },
             )
             .unwrap();
         assert_eq!(
@@ -208,5 +325,33 @@ mod tests {
         );
         assert_eq!(tallies.top_text("people", 1).len(), 1);
         assert_eq!(tallies.numbers_desc("year"), vec![(2017, 2), (2016, 1)]);
+    }
+
+    #[test]
+    fn top_values_are_exact_when_the_leader_is_nowhere_near_the_top_of_a_segment() {
+        let mut sb = Schema::builder();
+        let people = sb.add_text_field("people", STRING | FAST);
+        let index = Index::create_in_ram(sb.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        // In each of 3 segments, 40 names appear twice and "Zed" once: Zed is never among a
+        // segment's first candidates, yet with 3 documents it leads overall.
+        for seg in 0..3 {
+            for i in 0..40 {
+                let name = format!("Name {seg}-{i}");
+                w.add_document(doc!(people => name.clone())).unwrap();
+                w.add_document(doc!(people => name)).unwrap();
+            }
+            w.add_document(doc!(people => "Zed")).unwrap();
+            w.commit().unwrap();
+        }
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 3);
+        let collector =
+            FacetCollector { text_fields: vec!["people"], number_fields: vec![], size: 3 };
+        let tallies = searcher.search(&AllQuery, &collector).unwrap();
+        assert_eq!(
+            tallies.top_text("people", 3),
+            vec![("Zed".to_string(), 3), ("Name 0-0".to_string(), 2), ("Name 0-1".to_string(), 2)]
+        );
     }
 }

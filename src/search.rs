@@ -160,6 +160,7 @@ pub fn search_each(
     let facet_collector = FacetCollector {
         text_fields: vec![names::AUTHOR, names::PEOPLE, names::PLACES],
         number_fields: vec![names::YEAR, names::YEAR_MONTH],
+        size,
     };
     let (addrs, total, tallies) = top_docs(
         &searcher,

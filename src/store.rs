@@ -98,7 +98,7 @@ impl Store {
         Self::from_index(dir, index)
     }
 
-    fn from_index(dir: &Path, index: Index) -> Result<Store> {
+    fn from_index(dir: &Path, mut index: Index) -> Result<Store> {
         let schema = IndexSchema::builtin()?;
         if let Some(info) = read_commit_info(&index)? {
             if info.schema_version != schema.version {
@@ -115,6 +115,8 @@ impl Store {
             expected: schema.version,
         })?;
         index.tokenizers().register(TEXT_TOKENIZER, text_analyzer());
+        // Searches visit segments on every core (a large archive has a few large segments).
+        index.set_default_multithread_executor()?;
         Ok(Store {
             dir: dir.to_path_buf(),
             index,
