@@ -5,11 +5,13 @@
 //! which keeps `search` with facets in single-digit milliseconds on large archives.
 //!
 //! Only the top values of each text facet are turned into strings. Each segment counts by its
-//! own ordinals; merging takes each segment's best values as candidates, sums their exact counts
-//! over all segments (looking each one up in every segment's dictionary), and stops as soon as
-//! the last of the top values has more documents than any value outside the candidates could
-//! have (the sum over segments of the first count not taken); otherwise it takes more
-//! candidates. The result is exact, ties broken by value.
+//! own ordinals; merging takes each segment's best values as candidates and bounds each one's
+//! total: at least the counts known from the segments where it is a candidate, at most that plus,
+//! for every other segment, the first count not taken there. When the `size` best lower bounds
+//! beat every other candidate's upper bound and anything outside the candidates, those are the
+//! top values, and only they are looked up in the other segments' dictionaries for exact counts;
+//! otherwise more candidates are taken (at worst every counted value, which also settles ties
+//! by value). The result is exact.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -23,6 +25,10 @@ pub struct FacetCollector {
     pub text_fields: Vec<&'static str>,
     /// `u64` fast fields (year, year_month).
     pub number_fields: Vec<&'static str>,
+    /// `(field, from, divisor)`: count `field` as `from / divisor` for documents where the
+    /// earlier number field `from` has a value (a year from a year-month), saving one column
+    /// lookup per document; its own column is read only for the others.
+    pub derived: Vec<(&'static str, &'static str, u64)>,
     /// How many values of each text field to keep (the most frequent).
     pub size: usize,
 }
@@ -123,6 +129,10 @@ type OrdinalCounts = (StrColumn, Vec<u32>);
 pub struct FacetSegmentCollector {
     text: Vec<(&'static str, Option<TextCounts>)>,
     numbers: Vec<(&'static str, NumberColumn)>,
+    /// For each number field, the earlier field and divisor it can be derived from.
+    derived: Vec<Option<(usize, u64)>>,
+    /// The current document's value of each number field.
+    values: Vec<Option<u64>>,
 }
 
 /// One segment's counts, merged by [`FacetCollector::merge_fruits`].
@@ -160,7 +170,18 @@ impl Collector for FacetCollector {
                 (name, counts)
             })
             .collect();
-        Ok(FacetSegmentCollector { text, numbers })
+        let derived = self
+            .number_fields
+            .iter()
+            .enumerate()
+            .map(|(i, &name)| {
+                let (_, from, div) = self.derived.iter().find(|d| d.0 == name)?;
+                let j = self.number_fields.iter().position(|n| n == from).filter(|&j| j < i)?;
+                Some((j, *div))
+            })
+            .collect();
+        let values = vec![None; self.number_fields.len()];
+        Ok(FacetSegmentCollector { text, numbers, derived, values })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -192,52 +213,91 @@ impl Collector for FacetCollector {
 /// The exact `size` most frequent values over all segments (see the module doc).
 fn top_values(segments: &[OrdinalCounts], size: usize) -> tantivy::Result<HashMap<String, u64>> {
     // Per segment: (count, ordinal) of every counted value, most frequent first.
-    let lists: Vec<Vec<(u32, u64)>> = segments
+    let mut lists: Vec<Vec<(u32, u64)>> = segments
         .iter()
         .map(|(_, counts)| {
-            let mut l: Vec<(u32, u64)> = counts
+            counts
                 .iter()
                 .enumerate()
                 .filter(|&(_, &n)| n > 0)
                 .map(|(ord, &n)| (n, ord as u64))
-                .collect();
-            l.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            l
+                .collect()
         })
         .collect();
+    let most_first = |a: &(u32, u64), b: &(u32, u64)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
     let size = size.max(1);
     let mut take = (size * 2).max(32);
     loop {
-        let mut candidates: Vec<String> = Vec::new();
-        for ((column, _), list) in segments.iter().zip(&lists) {
+        // Only the first `take + 1` entries of each list need to be in order.
+        for l in &mut lists {
+            if take + 1 < l.len() {
+                l.select_nth_unstable_by(take, most_first);
+                l[..=take].sort_unstable_by(most_first);
+            } else {
+                l.sort_unstable_by(most_first);
+            }
+        }
+        // Candidates: each segment's `take` best values, with their count where known.
+        let mut known: HashMap<String, Vec<Option<u32>>> = HashMap::new();
+        for (s, ((column, counts), list)) in segments.iter().zip(&lists).enumerate() {
             let mut ords: Vec<u64> = list.iter().take(take).map(|&(_, o)| o).collect();
             ords.sort_unstable();
+            let mut next = ords.iter();
             column
                 .dictionary()
                 .sorted_ords_to_term_cb(&ords, |b| {
-                    candidates.push(String::from_utf8_lossy(b).into_owned())
+                    let n = next.next().map_or(0, |&o| counts[o as usize]);
+                    let entry = known
+                        .entry(String::from_utf8_lossy(b).into_owned())
+                        .or_insert_with(|| vec![None; segments.len()]);
+                    entry[s] = Some(n);
                 })
                 .map_err(tantivy::TantivyError::from)?;
         }
-        candidates.sort_unstable();
-        candidates.dedup();
-        let mut totals: Vec<(String, u64)> = Vec::with_capacity(candidates.len());
-        for value in candidates {
-            let mut total = 0u64;
-            for (column, counts) in segments {
-                if let Some(ord) = column.dictionary().term_ord(value.as_bytes())? {
-                    total += u64::from(counts.get(ord as usize).copied().unwrap_or(0));
-                }
-            }
-            totals.push((value, total));
-        }
-        totals.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        // No value outside the candidates has more documents than this.
-        let bound: u64 = lists.iter().map(|l| l.get(take).map_or(0, |&(n, _)| u64::from(n))).sum();
+        // A value missing from a segment's candidates has at most that segment's first count
+        // not taken there.
+        let limit: Vec<u64> =
+            lists.iter().map(|l| l.get(take).map_or(0, |&(n, _)| u64::from(n))).collect();
+        let outside: u64 = limit.iter().sum();
         let complete = lists.iter().all(|l| l.len() <= take);
-        if complete || totals.get(size - 1).is_some_and(|&(_, n)| n > bound) {
-            totals.truncate(size);
-            return Ok(totals.into_iter().collect());
+        // (value, lowest possible count, highest possible count)
+        let mut bounds: Vec<(String, u64, u64)> = known
+            .into_iter()
+            .map(|(value, per)| {
+                let low: u64 = per.iter().flatten().map(|&n| u64::from(n)).sum();
+                let high = low
+                    + per
+                        .iter()
+                        .zip(&limit)
+                        .filter(|(n, _)| n.is_none())
+                        .map(|(_, l)| l)
+                        .sum::<u64>();
+                (value, low, high)
+            })
+            .collect();
+        bounds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let chosen = bounds.len().min(size);
+        let kth_low = bounds.get(chosen.saturating_sub(1)).map_or(0, |b| b.1);
+        let settled = complete
+            || (bounds.len() >= size
+                && outside < kth_low
+                && bounds[chosen..].iter().all(|b| b.2 < kth_low));
+        if settled {
+            // The chosen values are the top ones; make their counts exact.
+            let mut top: Vec<(String, u64)> = Vec::with_capacity(chosen);
+            for (value, low, high) in bounds.into_iter().take(chosen) {
+                let mut total = low;
+                if high > low {
+                    total = 0;
+                    for (column, counts) in segments {
+                        if let Some(ord) = column.dictionary().term_ord(value.as_bytes())? {
+                            total += u64::from(counts.get(ord as usize).copied().unwrap_or(0));
+                        }
+                    }
+                }
+                top.push((value, total));
+            }
+            return Ok(top.into_iter().collect());
         }
         take *= 4;
     }
@@ -258,11 +318,13 @@ impl SegmentCollector for FacetSegmentCollector {
                 }
             }
         }
-        for (_, n) in &mut self.numbers {
-            if let Some((column, counts)) = n {
-                if let Some(v) = column.first(doc) {
-                    counts.add(v);
-                }
+        for (i, (_, n)) in self.numbers.iter_mut().enumerate() {
+            let Some((column, counts)) = n else { continue };
+            let from = self.derived[i].and_then(|(j, div)| self.values[j].map(|v| v / div.max(1)));
+            let v = from.or_else(|| column.first(doc));
+            self.values[i] = v;
+            if let Some(v) = v {
+                counts.add(v);
             }
         }
     }
@@ -315,6 +377,7 @@ mod tests {
                 &FacetCollector {
                     text_fields: vec!["people"],
                     number_fields: vec!["year"],
+                    derived: vec![],
                     size: 10,
                 },
             )
@@ -325,6 +388,29 @@ mod tests {
         );
         assert_eq!(tallies.top_text("people", 1).len(), 1);
         assert_eq!(tallies.numbers_desc("year"), vec![(2017, 2), (2016, 1)]);
+    }
+
+    #[test]
+    fn a_year_is_derived_from_the_year_month_where_there_is_one() {
+        let mut sb = Schema::builder();
+        let year = sb.add_u64_field("year", INDEXED | FAST);
+        let year_month = sb.add_u64_field("year_month", INDEXED | FAST);
+        let index = Index::create_in_ram(sb.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        w.add_document(doc!(year => 2016u64, year_month => 201612u64)).unwrap();
+        w.add_document(doc!(year => 2016u64, year_month => 201601u64)).unwrap();
+        w.add_document(doc!(year => 2015u64)).unwrap();
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let collector = FacetCollector {
+            text_fields: vec![],
+            number_fields: vec!["year_month", "year"],
+            derived: vec![("year", "year_month", 100)],
+            size: 10,
+        };
+        let tallies = searcher.search(&AllQuery, &collector).unwrap();
+        assert_eq!(tallies.numbers_desc("year"), vec![(2016, 2), (2015, 1)]);
+        assert_eq!(tallies.numbers_desc("year_month"), vec![(201612, 1), (201601, 1)]);
     }
 
     #[test]
@@ -346,8 +432,12 @@ mod tests {
         }
         let searcher = index.reader().unwrap().searcher();
         assert_eq!(searcher.segment_readers().len(), 3);
-        let collector =
-            FacetCollector { text_fields: vec!["people"], number_fields: vec![], size: 3 };
+        let collector = FacetCollector {
+            text_fields: vec!["people"],
+            number_fields: vec![],
+            derived: vec![],
+            size: 3,
+        };
         let tallies = searcher.search(&AllQuery, &collector).unwrap();
         assert_eq!(
             tallies.top_text("people", 3),

@@ -159,7 +159,8 @@ pub fn search_each(
     let size = req.facet_size.max(1);
     let facet_collector = FacetCollector {
         text_fields: vec![names::AUTHOR, names::PEOPLE, names::PLACES],
-        number_fields: vec![names::YEAR, names::YEAR_MONTH],
+        number_fields: vec![names::YEAR_MONTH, names::YEAR],
+        derived: vec![(names::YEAR, names::YEAR_MONTH, 100)],
         size,
     };
     let (addrs, total, tallies) = top_docs(
