@@ -431,23 +431,16 @@ fn speakers_named(
     analyzer.token_stream(surname).process(&mut |t| tokens.push(t.text.clone()));
     let [token] = tokens.as_slice() else { return Ok(None) };
     let q = query::term_query(f.speaker_text, token);
-    let docs = searcher.search(&*q, &DocSetCollector)?;
-    let mut by_segment: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-    for a in docs {
-        by_segment.entry(a.segment_ord).or_default().push(a.doc_id);
-    }
-    let mut values = Vec::new();
-    for (segment, docs) in by_segment {
-        let fast = searcher.segment_reader(segment).fast_fields();
-        let Some(column) = fast.str(names::SPEAKER)? else { continue };
-        let mut ords: Vec<u64> = docs.iter().flat_map(|&d| column.term_ords(d)).collect();
-        ords.sort_unstable();
-        ords.dedup();
-        column
-            .dictionary()
-            .sorted_ords_to_term_cb(&ords, |b| values.push(String::from_utf8_lossy(b).into_owned()))
-            .map_err(|e| Error::io("reading the speaker names", e))?;
-    }
+    // Counting by ordinal visits each matching quote's speaker once, with no document set.
+    let every = FacetCollector {
+        text_fields: vec![names::SPEAKER],
+        number_fields: vec![],
+        derived: vec![],
+        size: 1 << 24,
+    };
+    let tallies = searcher.search(&*q, &every)?;
+    let mut values: Vec<String> =
+        tallies.text.get(names::SPEAKER).map(|m| m.keys().cloned().collect()).unwrap_or_default();
     values.sort_unstable();
     values.dedup();
     Ok(Some(values))

@@ -129,3 +129,15 @@ impl Cli {
 pub fn stdout_is_terminal() -> bool {
     std::io::stdout().is_terminal()
 }
+
+/// Standard output for results: line by line on a terminal, buffered in 64 KB writes into a
+/// pipe or a file (an export of thousands of lines is then not one system call per line).
+/// Callers flush it when done.
+pub fn results_out() -> Box<dyn std::io::Write> {
+    let out = std::io::stdout().lock();
+    if stdout_is_terminal() {
+        Box::new(out)
+    } else {
+        Box::new(std::io::BufWriter::with_capacity(64 * 1024, out))
+    }
+}

@@ -73,18 +73,23 @@ pub fn run_quotes(store: &Store, args: QuotesArgs) -> Result<i32> {
         limit: args.limit,
         offset: args.offset,
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = super::results_out();
     let columns = morgue::render::QUOTE_COLUMNS;
-    if let Some(mut stream) = morgue::render::HitStream::new(args.format.into(), &mut out, columns)?
-    {
-        morgue::search::quotes_each(store, &req, &mut |q| {
-            stream.write(&q, &morgue::render::quote_row(&q)).map_err(super::search::io_error)
-        })?;
-        stream.finish()?;
-        return Ok(0);
+    let streamed = match morgue::render::HitStream::new(args.format.into(), &mut out, columns)? {
+        Some(mut stream) => {
+            morgue::search::quotes_each(store, &req, &mut |q| {
+                stream.write(&q, &morgue::render::quote_row(&q)).map_err(super::search::io_error)
+            })?;
+            stream.finish()?;
+            true
+        }
+        None => false,
+    };
+    if !streamed {
+        let res = morgue::search::quotes(store, &req)?;
+        morgue::render::quotes(&res, args.format.into(), &mut out, super::stdout_is_terminal())?;
     }
-    let res = morgue::search::quotes(store, &req)?;
-    morgue::render::quotes(&res, args.format.into(), &mut out, super::stdout_is_terminal())?;
+    out.flush().map_err(super::search::io_error)?;
     Ok(0)
 }
 

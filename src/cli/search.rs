@@ -62,17 +62,23 @@ impl SearchArgs {
 
 pub fn run(store: &Store, args: SearchArgs) -> Result<i32> {
     let (req, format) = args.into_request()?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::results_out();
     let columns = morgue::render::HIT_COLUMNS;
-    if let Some(mut stream) = morgue::render::HitStream::new(format.into(), &mut out, columns)? {
-        morgue::search::search_each(store, &req, &mut |hit| {
-            stream.write(&hit, &morgue::render::hit_row(&hit)).map_err(io_error)
-        })?;
-        stream.finish()?;
-        return Ok(0);
+    let streamed = match morgue::render::HitStream::new(format.into(), &mut out, columns)? {
+        Some(mut stream) => {
+            morgue::search::search_each(store, &req, &mut |hit| {
+                stream.write(&hit, &morgue::render::hit_row(&hit)).map_err(io_error)
+            })?;
+            stream.finish()?;
+            true
+        }
+        None => false,
+    };
+    if !streamed {
+        let res = morgue::search::search(store, &req)?;
+        morgue::render::search(&res, format.into(), &mut out, super::stdout_is_terminal())?;
     }
-    let res = morgue::search::search(store, &req)?;
-    morgue::render::search(&res, format.into(), &mut out, super::stdout_is_terminal())?;
+    out.flush().map_err(io_error)?;
     Ok(0)
 }
 
