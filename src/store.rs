@@ -37,9 +37,11 @@ pub struct Store {
     pub index: Index,
     pub fields: Fields,
     pub schema: IndexSchema,
-    /// One reader for the life of the store: its segments stay mapped between queries, and each
-    /// [`Store::reader`] call reloads it to the last commit.
+    /// One reader for the life of the store: its segments stay open between queries, and each
+    /// [`Store::reader`] call reloads it when a commit has landed since.
     reader: std::sync::OnceLock<IndexReader>,
+    /// The commit (opstamp) the reader was last loaded at.
+    reader_opstamp: std::sync::atomic::AtomicU64,
 }
 
 /// The index folder to use: `--index`, else `$MORGUE_INDEX` (read by the CLI), else a per-user
@@ -123,6 +125,7 @@ impl Store {
             fields,
             schema,
             reader: std::sync::OnceLock::new(),
+            reader_opstamp: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -131,14 +134,22 @@ impl Store {
         read_commit_info(&self.index)
     }
 
-    /// A reader that sees the last commit. It is made once per store and reloaded on each call
-    /// (by hand, so results are deterministic); segments that did not change stay open and
-    /// mapped, which keeps repeated queries in one process from re-reading them.
+    /// A reader that sees the last commit. It is made once per store and reloaded (by hand, so
+    /// results are deterministic) only when a commit landed since the last call, so repeated
+    /// queries in one process do not re-open the segments.
     pub fn reader(&self) -> Result<IndexReader> {
+        use std::sync::atomic::Ordering;
+        // Reloading re-opens every segment; the commit's opstamp (meta.json) says whether any
+        // commit landed since the last load.
+        let opstamp = self.index.load_metas()?.opstamp;
         if let Some(r) = self.reader.get() {
-            r.reload()?;
+            if self.reader_opstamp.load(Ordering::Acquire) != opstamp {
+                r.reload()?;
+                self.reader_opstamp.store(opstamp, Ordering::Release);
+            }
             return Ok(r.clone());
         }
+        self.reader_opstamp.store(opstamp, Ordering::Release);
         let r: IndexReader = self
             .index
             .reader_builder()
