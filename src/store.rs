@@ -244,6 +244,25 @@ mod tests {
     }
 
     #[test]
+    fn the_one_reader_sees_each_new_commit_and_only_reloads_for_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_or_create(dir.path()).unwrap();
+        let mut w = store.writer(20_000_000).unwrap();
+        let f = store.fields;
+        let docs = |store: &Store| store.reader().unwrap().searcher().num_docs();
+        assert_eq!(docs(&store), 0);
+        w.add_document(tantivy::doc!(f.kind => "article", f.title => "one")).unwrap();
+        store.commit(&mut w).unwrap();
+        assert_eq!(docs(&store), 1);
+        let first = store.reader().unwrap().searcher().generation().generation_id();
+        assert_eq!(store.reader().unwrap().searcher().generation().generation_id(), first);
+        w.add_document(tantivy::doc!(f.kind => "article", f.title => "two")).unwrap();
+        store.commit(&mut w).unwrap();
+        assert_eq!(docs(&store), 2);
+        assert_ne!(store.reader().unwrap().searcher().generation().generation_id(), first);
+    }
+
+    #[test]
     fn second_writer_is_locked() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_or_create(dir.path()).unwrap();
