@@ -13,19 +13,15 @@ use std::collections::BTreeMap;
 
 use tantivy::{DocAddress, Searcher};
 
-use crate::document::split_quote_row;
+use crate::document::{split_quote_row, QuoteRowParts};
 use crate::error::{Error, Result};
 use crate::schema::names;
 
-/// One quote as the fast columns hold it.
+/// One quote as the fast columns hold it: the parts of its `quote_row` value, with how the
+/// speaker was found and where the quote sits in the body.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QuoteRow {
-    pub text: String,
-    pub speaker: Option<String>,
-    pub article_id: String,
-    pub path: String,
-    pub title: Option<String>,
-    pub date: Option<String>,
+    pub parts: QuoteRowParts,
     pub attribution: String,
     pub start: u64,
     pub end: u64,
@@ -36,11 +32,7 @@ const STR_COLUMNS: [&str; 2] = [names::QUOTE_ROW, names::ATTRIBUTION];
 
 fn set(row: &mut QuoteRow, column: &str, value: &str) {
     match column {
-        names::QUOTE_ROW => {
-            let p = split_quote_row(value);
-            (row.speaker, row.text, row.article_id, row.path, row.date, row.title) =
-                (p.speaker, p.text, p.article_id, p.path, p.date, p.title);
-        }
+        names::QUOTE_ROW => row.parts = split_quote_row(value),
         _ => row.attribution = value.to_string(),
     }
 }

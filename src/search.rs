@@ -522,14 +522,15 @@ pub fn quotes_each(
     for chunk in addrs.chunks(QUOTE_READ_CHUNK) {
         let docs: Vec<DocAddress> = chunk.iter().map(|(_, a)| *a).collect();
         for row in quote_rows::read(&searcher, &docs)? {
-            let speaker = row.speaker.map(|s| resolve.get(&s).cloned().unwrap_or(s));
+            let p = row.parts;
+            let speaker = p.speaker.map(|s| resolve.get(&s).cloned().unwrap_or(s));
             on_quote(QuoteHit {
                 speaker,
-                text: row.text,
-                article_id: row.article_id,
-                path: row.path,
-                title: row.title,
-                date: row.date,
+                text: p.text,
+                article_id: p.article_id,
+                path: p.path,
+                title: p.title,
+                date: p.date,
                 start: row.start,
                 end: row.end,
                 attribution: row.attribution,
@@ -657,9 +658,9 @@ pub fn show(store: &Store, key: &str) -> Result<ArticleView> {
     let mut quotes: Vec<QuoteView> = quote_rows::read(&searcher, &addrs)?
         .into_iter()
         .map(|row| QuoteView {
-            speaker: row.speaker,
+            speaker: row.parts.speaker,
             attribution: row.attribution,
-            text: row.text,
+            text: row.parts.text,
             start: row.start,
             end: row.end,
         })
