@@ -9,6 +9,12 @@ Two subcommands:
       articles for the tantivy-cli and SQLite baselines) and DIR/manifest.json (counts, bytes and
       the names the query mix uses). Deterministic for a given N and seed.
 
+  gen.py synth --n N --seed S --out DIR --jobs J
+      The same kind of corpus written by J processes at once (for 1M articles): every shard shares
+      the vocabulary, people and authors of seed S and draws its articles from its own generator
+      (seeded from S and the shard number), so the corpus is deterministic for N, S and J, and
+      differs from the J = 1 corpus of the same N.
+
   gen.py real --src FILE.jsonl --out DIR
       Writes each record of a JSONL corpus ({title, date, author?, body}) as one plain-text article
       in the seed layout under DIR/articles/, plus DIR/articles.jsonl and DIR/manifest.json.
@@ -351,14 +357,45 @@ def render(a, rng):
     return f"{date_line(a['date'], rng)}\n\n{a['title']}\n\n{byline}\n\n{body}\n"
 
 
-def write_synth(n, seed, out):
+def write_synth(n, seed, out, jobs=1):
+    if jobs > 1:
+        return write_synth_sharded(n, seed, out, jobs)
     g = Synth(seed)
+    files, raw_bytes = write_articles(g, n, out, "articles.jsonl", 0)
+    return write_manifest(g, seed, out, files, raw_bytes)
+
+
+def write_shard(args):
+    """One shard of a sharded corpus: (files, bytes)."""
+    n, seed, out, k = args
+    g = Synth(seed)
+    g.rng = random.Random(seed * 1000 + k + 1)
+    return write_articles(g, n, out, f"articles.{k}.jsonl", k * 10_000_000)
+
+
+def write_synth_sharded(n, seed, out, jobs):
+    from multiprocessing import Pool
+    sizes = [n // jobs + (1 if k < n % jobs else 0) for k in range(jobs)]
+    with Pool(jobs) as pool:
+        done = pool.map(write_shard, [(sizes[k], seed, out, k) for k in range(jobs)])
+    with open(os.path.join(out, "articles.jsonl"), "wb") as jl:
+        for k in range(jobs):
+            part = os.path.join(out, f"articles.{k}.jsonl")
+            with open(part, "rb") as f:
+                while chunk := f.read(1 << 20):
+                    jl.write(chunk)
+            os.remove(part)
+    return write_manifest(Synth(seed), seed, out, sum(d[0] for d in done), sum(d[1] for d in done))
+
+
+def write_articles(g, n, out, jsonl_name, first_idx):
+    """Write n articles drawn from g under out/articles/ and their lines to out/jsonl_name."""
     rng = g.rng
     art_dir = os.path.join(out, "articles")
     os.makedirs(art_dir, exist_ok=True)
-    files, raw_bytes, speakers_seen = 0, 0, {}
+    files, raw_bytes = 0, 0
     wire_pool = []
-    with open(os.path.join(out, "articles.jsonl"), "w", encoding="utf-8") as jl:
+    with open(os.path.join(out, jsonl_name), "w", encoding="utf-8") as jl:
         def emit(rel, a, text):
             nonlocal files, raw_bytes
             path = os.path.join(art_dir, rel)
@@ -372,7 +409,7 @@ def write_synth(n, seed, out):
                                  "date": a["date"].isoformat() + "T00:00:00Z",
                                  "body": "\n\n".join(a["paras"])}) + "\n")
 
-        i = 0
+        i = first_idx
         while files < n:
             r = rng.random()
             if wire_pool and r < SYNDICATED_SHARE:
@@ -403,6 +440,10 @@ def write_synth(n, seed, out):
             if a["outlet"] == "wire" and len(wire_pool) < 5000:
                 wire_pool.append((a, text))
             emit(rel, a, text)
+    return files, raw_bytes
+
+
+def write_manifest(g, seed, out, files, raw_bytes):
     # The query mix's names: people by Zipf rank (rank 1 is quoted most).
     manifest = {
         "kind": "synthetic", "seed": seed, "files": files, "raw_bytes": raw_bytes,
@@ -469,12 +510,14 @@ def main():
     s.add_argument("--n", type=int, required=True)
     s.add_argument("--seed", type=int, default=20240601)
     s.add_argument("--out", required=True)
+    s.add_argument("--jobs", type=int, default=1,
+                   help="processes writing shards at once (changes the corpus; see above)")
     r = sub.add_parser("real")
     r.add_argument("--src", required=True)
     r.add_argument("--out", required=True)
     args = ap.parse_args()
     if args.cmd == "synth":
-        m = write_synth(args.n, args.seed, args.out)
+        m = write_synth(args.n, args.seed, args.out, args.jobs)
     else:
         m = write_real(args.src, args.out)
     json.dump({k: m[k] for k in ("files", "raw_bytes")}, sys.stdout)
