@@ -378,6 +378,7 @@ def write_synth_sharded(n, seed, out, jobs):
     sizes = [n // jobs + (1 if k < n % jobs else 0) for k in range(jobs)]
     with Pool(jobs) as pool:
         done = pool.map(write_shard, [(sizes[k], seed, out, k) for k in range(jobs)])
+    # The shards built the same shared state from the seed; the manifest's names come from it.
     with open(os.path.join(out, "articles.jsonl"), "wb") as jl:
         for k in range(jobs):
             part = os.path.join(out, f"articles.{k}.jsonl")

@@ -13,33 +13,28 @@ use std::collections::BTreeMap;
 
 use tantivy::{DocAddress, Searcher};
 
-use crate::document::{split_quote_row, QuoteRowParts};
+use crate::document::split_quote_row;
 use crate::error::{Error, Result};
 use crate::schema::names;
-
-/// One quote as the fast columns hold it: the parts of its `quote_row` value, with how the
-/// speaker was found and where the quote sits in the body.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct QuoteRow {
-    pub parts: QuoteRowParts,
-    pub attribution: String,
-    pub start: u64,
-    pub end: u64,
-}
+use crate::search::QuoteHit;
 
 /// The string columns read, in the order they are read.
 const STR_COLUMNS: [&str; 2] = [names::QUOTE_ROW, names::ATTRIBUTION];
 
-fn set(row: &mut QuoteRow, column: &str, value: &str) {
+fn set(hit: &mut QuoteHit, column: &str, value: &str) {
     match column {
-        names::QUOTE_ROW => row.parts = split_quote_row(value),
-        _ => row.attribution = value.to_string(),
+        names::QUOTE_ROW => {
+            let p = split_quote_row(value);
+            (hit.speaker, hit.text, hit.article_id, hit.path, hit.date, hit.title) =
+                (p.speaker, p.text, p.article_id, p.path, p.date, p.title);
+        }
+        _ => hit.attribution = value.to_string(),
     }
 }
 
-/// The rows of the quote documents at `addrs`, in the same order.
-pub fn read(searcher: &Searcher, addrs: &[DocAddress]) -> Result<Vec<QuoteRow>> {
-    let mut rows = vec![QuoteRow::default(); addrs.len()];
+/// The quotes at `addrs` (quote documents), in the same order, speakers as stored.
+pub fn read(searcher: &Searcher, addrs: &[DocAddress]) -> Result<Vec<QuoteHit>> {
+    let mut rows = vec![QuoteHit::default(); addrs.len()];
     let mut by_segment: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     for (i, a) in addrs.iter().enumerate() {
         by_segment.entry(a.segment_ord).or_default().push(i);
@@ -70,17 +65,11 @@ pub fn read(searcher: &Searcher, addrs: &[DocAddress]) -> Result<Vec<QuoteRow>> 
                 })
                 .map_err(io)?;
         }
-        for (column_name, is_start) in [(names::START, true), (names::END, false)] {
-            let Ok(column) = fast.u64(column_name) else { continue };
-            for &i in &wanted {
-                if let Some(v) = column.first(addrs[i].doc_id) {
-                    if is_start {
-                        rows[i].start = v;
-                    } else {
-                        rows[i].end = v;
-                    }
-                }
-            }
+        let (start, end) = (fast.u64(names::START).ok(), fast.u64(names::END).ok());
+        for &i in &wanted {
+            let doc = addrs[i].doc_id;
+            rows[i].start = start.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+            rows[i].end = end.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
         }
     }
     Ok(rows)

@@ -64,7 +64,7 @@ pub struct SearchResults {
 }
 
 /// One quotation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct QuoteHit {
     pub speaker: Option<String>,
     pub text: String,
@@ -521,20 +521,9 @@ pub fn quotes_each(
     // Rows come from fast columns, a chunk at a time (memory stays bounded on exports).
     for chunk in addrs.chunks(QUOTE_READ_CHUNK) {
         let docs: Vec<DocAddress> = chunk.iter().map(|(_, a)| *a).collect();
-        for row in quote_rows::read(&searcher, &docs)? {
-            let p = row.parts;
-            let speaker = p.speaker.map(|s| resolve.get(&s).cloned().unwrap_or(s));
-            on_quote(QuoteHit {
-                speaker,
-                text: p.text,
-                article_id: p.article_id,
-                path: p.path,
-                title: p.title,
-                date: p.date,
-                start: row.start,
-                end: row.end,
-                attribution: row.attribution,
-            })?;
+        for mut hit in quote_rows::read(&searcher, &docs)? {
+            hit.speaker = hit.speaker.map(|s| resolve.get(&s).cloned().unwrap_or(s));
+            on_quote(hit)?;
         }
     }
     Ok(total)
@@ -657,12 +646,12 @@ pub fn show(store: &Store, key: &str) -> Result<ArticleView> {
     let addrs: Vec<DocAddress> = searcher.search(&q, &DocSetCollector)?.into_iter().collect();
     let mut quotes: Vec<QuoteView> = quote_rows::read(&searcher, &addrs)?
         .into_iter()
-        .map(|row| QuoteView {
-            speaker: row.parts.speaker,
-            attribution: row.attribution,
-            text: row.parts.text,
-            start: row.start,
-            end: row.end,
+        .map(|q| QuoteView {
+            speaker: q.speaker,
+            attribution: q.attribution,
+            text: q.text,
+            start: q.start,
+            end: q.end,
         })
         .collect();
     quotes.sort_by_key(|q| q.start);

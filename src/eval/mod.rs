@@ -151,10 +151,9 @@ fn load(store: &Store) -> Result<Loaded> {
     }
     let quote_addrs: Vec<_> =
         searcher.search(&*kind_query(f, kinds::QUOTE), &DocSetCollector)?.into_iter().collect();
-    for row in crate::quote_rows::read(&searcher, &quote_addrs)? {
-        let p = row.parts;
-        if let Some(a) = by_id.get_mut(&p.article_id) {
-            a.quotes.push((p.speaker, p.text));
+    for q in crate::quote_rows::read(&searcher, &quote_addrs)? {
+        if let Some(a) = by_id.get_mut(&q.article_id) {
+            a.quotes.push((q.speaker, q.text));
         }
     }
     Ok((paths, by_id))
