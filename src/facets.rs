@@ -226,11 +226,11 @@ fn top_values(segments: &[OrdinalCounts], size: usize) -> tantivy::Result<HashMa
         .collect();
     let most_first = |a: &(u32, u64), b: &(u32, u64)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
     let size = size.max(1);
-    let mut take = (size * 2).max(32);
+    let mut take = size.saturating_mul(2).max(32);
     loop {
         // Only the first `take + 1` entries of each list need to be in order.
         for l in &mut lists {
-            if take + 1 < l.len() {
+            if take.saturating_add(1) < l.len() {
                 l.select_nth_unstable_by(take, most_first);
                 l[..=take].sort_unstable_by(most_first);
             } else {
@@ -299,7 +299,7 @@ fn top_values(segments: &[OrdinalCounts], size: usize) -> tantivy::Result<HashMa
             }
             return Ok(top.into_iter().collect());
         }
-        take *= 4;
+        take = take.saturating_mul(4);
     }
 }
 

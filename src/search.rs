@@ -431,29 +431,24 @@ fn speakers_named(
     analyzer.token_stream(surname).process(&mut |t| tokens.push(t.text.clone()));
     let [token] = tokens.as_slice() else { return Ok(None) };
     let q = query::term_query(f.speaker_text, token);
-    // Counting by ordinal visits each matching quote's speaker once, with no document set.
+    let mut values: Vec<String> =
+        speaker_values(searcher, &*q)?.into_iter().map(|c| c.value).collect();
+    values.sort_unstable();
+    Ok(Some(values))
+}
+
+/// Every distinct speaker value with its number of quotes, over quotes matching `q` (counted by
+/// term ordinal: each matching quote's speaker is visited once, no document is read).
+fn speaker_values(searcher: &Searcher, q: &dyn Query) -> Result<Vec<FacetCount>> {
     let every = FacetCollector {
         text_fields: vec![names::SPEAKER],
         number_fields: vec![],
         derived: vec![],
-        size: 1 << 24,
+        size: usize::MAX,
     };
-    let tallies = searcher.search(&*q, &every)?;
-    let mut values: Vec<String> =
-        tallies.text.get(names::SPEAKER).map(|m| m.keys().cloned().collect()).unwrap_or_default();
-    values.sort_unstable();
-    values.dedup();
-    Ok(Some(values))
-}
-
-/// Every distinct speaker value with its number of quotes, over quotes matching `q`.
-fn speaker_values(store: &Store, searcher: &Searcher, q: &dyn Query) -> Result<Vec<FacetCount>> {
-    let aggs = agg_collector(
-        store,
-        serde_json::json!({"speaker": {"terms": {"field": "speaker", "size": 100000}}}),
-    )?;
-    let res = searcher.search(q, &aggs)?;
-    Ok(buckets(&serde_json::to_value(&res)?, "speaker"))
+    let mut tallies = searcher.search(q, &every)?;
+    let counts = tallies.text.remove(names::SPEAKER).unwrap_or_default();
+    Ok(counts.into_iter().map(|(value, count)| FacetCount { value, count }).collect())
 }
 
 /// Search quotes.
@@ -547,7 +542,7 @@ pub fn speakers(
         (Occur::Must, text),
     ]);
     let mut merged: BTreeMap<String, (u64, Vec<String>)> = BTreeMap::new();
-    for c in speaker_values(store, &searcher, &q)? {
+    for c in speaker_values(&searcher, &q)? {
         let (name, alias) = match resolve.get(&c.value) {
             Some(full) => (full.clone(), Some(c.value.clone())),
             None => (c.value.clone(), None),
