@@ -3,7 +3,9 @@
 //! Walks each root with walkdir, following symbolic links (walkdir detects loops and reports
 //! them as errors, which are counted, never followed forever). Hidden files and folders *below* a
 //! root are skipped; the root itself may be hidden. Files whose extension morgue does not read
-//! are ignored.
+//! are ignored. A root is walked lazily, one folder at a time, in the byte order of the file
+//! keys, which is the order of the index's file records: `morgue index` merges the two as sorted
+//! streams instead of holding either in memory.
 
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -31,15 +33,6 @@ pub struct WalkFailure {
     pub reason: String,
 }
 
-/// What a walk over all roots found.
-#[derive(Debug, Default)]
-pub struct Discovery {
-    pub files: Vec<SourceFile>,
-    pub failures: Vec<WalkFailure>,
-    /// The roots, made absolute, for deciding which indexed files a run may remove.
-    pub roots: Vec<String>,
-}
-
 /// Check every root before anything is written: each must exist and be a folder.
 pub fn check_roots(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::with_capacity(roots.len());
@@ -61,60 +54,90 @@ pub fn check_roots(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Walk the (already checked, absolute) roots.
-pub fn discover(roots: &[PathBuf]) -> Discovery {
-    let mut found =
-        Discovery { roots: roots.iter().map(|r| path_key(r)).collect(), ..Default::default() };
-    let mut seen = std::collections::HashSet::new();
-    for root in roots {
-        let walker = WalkDir::new(root)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_hidden(e));
-        for entry in walker {
-            match entry {
-                Ok(entry) => {
-                    if !entry.file_type().is_file()
-                        || detect_format(entry.path()).is_none()
-                        || is_project_file(&entry)
-                    {
-                        continue;
-                    }
-                    let key = path_key(entry.path());
-                    if !seen.insert(key.clone()) {
-                        continue; // the same file under two roots, or through a link
-                    }
-                    match entry.metadata() {
-                        Ok(meta) => found.files.push(SourceFile {
-                            path: entry.path().to_path_buf(),
-                            key,
-                            size: meta.len(),
-                            mtime: meta
-                                .modified()
-                                .ok()
-                                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                                .map(|d| d.as_nanos() as i64)
-                                .unwrap_or(0),
-                        }),
-                        Err(e) => {
-                            found.failures.push(WalkFailure { path: key, reason: e.to_string() })
-                        }
-                    }
+/// The roots in key order, without any root that lies inside another (its files are walked
+/// with the outer one). Walking them in this order lists every file in the byte order of its key.
+pub fn outermost(roots: &[PathBuf]) -> Vec<PathBuf> {
+    let mut sorted: Vec<(String, &PathBuf)> =
+        roots.iter().map(|r| (key_prefix(&path_key(r)), r)).collect();
+    sorted.sort();
+    sorted.dedup_by(|later, kept| later.0.starts_with(kept.0.as_str()));
+    sorted.into_iter().map(|(_, r)| r.clone()).collect()
+}
+
+/// The prefix that every key under a root starts with (the root's key and a `/`).
+pub fn key_prefix(root_key: &str) -> String {
+    if root_key.ends_with('/') {
+        root_key.to_string()
+    } else {
+        format!("{root_key}/")
+    }
+}
+
+/// One thing a walk met: a file to index, or a path it could not read.
+#[derive(Debug)]
+pub enum Found {
+    File(SourceFile),
+    Failed(WalkFailure),
+}
+
+/// Walk one (already checked, absolute) root lazily, yielding files in the byte order of their
+/// keys, so the walk can be merged with the sorted file records of an index without holding
+/// either list in memory. Only one folder's entries are held at a time.
+pub fn walk(root: &Path) -> impl Iterator<Item = Found> {
+    WalkDir::new(root)
+        .follow_links(true)
+        .sort_by(key_order)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e))
+        .filter_map(|entry| match entry {
+            Ok(entry) => {
+                if !entry.file_type().is_file()
+                    || detect_format(entry.path()).is_none()
+                    || is_project_file(&entry)
+                {
+                    return None;
                 }
-                Err(e) => {
-                    let path = e.path().map(path_key).unwrap_or_default();
-                    let reason = if e.loop_ancestor().is_some() {
-                        "symbolic link loop (not followed)".to_string()
-                    } else {
-                        e.io_error().map(|io| io.to_string()).unwrap_or_else(|| e.to_string())
-                    };
-                    found.failures.push(WalkFailure { path, reason });
-                }
+                let key = path_key(entry.path());
+                Some(match entry.metadata() {
+                    Ok(meta) => Found::File(SourceFile {
+                        path: entry.path().to_path_buf(),
+                        key,
+                        size: meta.len(),
+                        mtime: meta
+                            .modified()
+                            .ok()
+                            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                            .map(|d| d.as_nanos() as i64)
+                            .unwrap_or(0),
+                    }),
+                    Err(e) => Found::Failed(WalkFailure { path: key, reason: e.to_string() }),
+                })
             }
+            Err(e) => {
+                let path = e.path().map(path_key).unwrap_or_default();
+                let reason = if e.loop_ancestor().is_some() {
+                    "symbolic link loop (not followed)".to_string()
+                } else {
+                    e.io_error().map(|io| io.to_string()).unwrap_or_else(|| e.to_string())
+                };
+                Some(Found::Failed(WalkFailure { path, reason }))
+            }
+        })
+}
+
+/// Order of the entries of one folder such that a depth-first walk lists full keys in byte
+/// order: names compare as their key text, a folder's name as if followed by `/` (so `a-b`
+/// comes before the folder `a`, whose keys all start `a/`).
+fn key_order(a: &DirEntry, b: &DirEntry) -> std::cmp::Ordering {
+    fn slash(e: &DirEntry) -> &'static [u8] {
+        if e.file_type().is_dir() {
+            b"/"
+        } else {
+            b""
         }
     }
-    found
+    let (na, nb) = (a.file_name().to_string_lossy(), b.file_name().to_string_lossy());
+    na.as_bytes().iter().chain(slash(a)).cmp(nb.as_bytes().iter().chain(slash(b)))
 }
 
 /// README, LICENSE, CHANGELOG and similar files describe a folder; they are not articles.
@@ -133,18 +156,20 @@ pub fn path_key(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
-/// Whether `key` lies under one of `roots` (both as stored).
-pub fn is_under(key: &str, roots: &[String]) -> bool {
-    roots.iter().any(|r| {
-        key.strip_prefix(r.as_str())
-            .map(|rest| rest.starts_with('/') || rest.is_empty() || r.ends_with('/'))
-            .unwrap_or(false)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn walk_all(root: &Path) -> (Vec<SourceFile>, Vec<WalkFailure>) {
+        let (mut files, mut failures) = (Vec::new(), Vec::new());
+        for found in walk(root) {
+            match found {
+                Found::File(f) => files.push(f),
+                Found::Failed(f) => failures.push(f),
+            }
+        }
+        (files, failures)
+    }
 
     #[test]
     fn hidden_below_root_is_skipped_but_hidden_root_is_walked() {
@@ -158,9 +183,8 @@ mod tests {
         std::fs::write(root.join("image.png"), "x").unwrap();
         std::fs::write(root.join("README.md"), "x").unwrap();
         let roots = check_roots(&[root]).unwrap();
-        let d = discover(&roots);
-        let names: Vec<_> =
-            d.files.iter().map(|f| f.path.file_name().unwrap().to_owned()).collect();
+        let (files, _) = walk_all(&roots[0]);
+        let names: Vec<_> = files.iter().map(|f| f.path.file_name().unwrap().to_owned()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("a.txt")]);
     }
 
@@ -181,15 +205,38 @@ mod tests {
         std::fs::write(dir.path().join("a/x.txt"), "x").unwrap();
         std::os::unix::fs::symlink(dir.path(), dir.path().join("a/loop")).unwrap();
         let roots = check_roots(&[dir.path().to_path_buf()]).unwrap();
-        let d = discover(&roots);
-        assert_eq!(d.files.len(), 1);
-        assert!(d.failures.iter().any(|f| f.reason.contains("loop")));
+        let (files, failures) = walk_all(&roots[0]);
+        assert_eq!(files.len(), 1);
+        assert!(failures.iter().any(|f| f.reason.contains("loop")));
     }
 
     #[test]
-    fn is_under_respects_component_boundaries() {
-        let roots = vec!["/a/news".to_string()];
-        assert!(is_under("/a/news/x.txt", &roots));
-        assert!(!is_under("/a/newsroom/x.txt", &roots));
+    fn walk_lists_keys_in_byte_order() {
+        // Names around `/` in byte order: `-` and `.` sort before it, letters after.
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for d in ["a", "a-b", "a/c", "ab", "a b", "z"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        for f in
+            ["a.txt", "a/x.txt", "a/c/y.txt", "a-b/x.txt", "a b/x.txt", "ab/x.txt", "z/\u{e4}.txt"]
+        {
+            std::fs::write(root.join(f), "x").unwrap();
+        }
+        let roots = check_roots(&[root.to_path_buf()]).unwrap();
+        let keys: Vec<String> = walk_all(&roots[0]).0.into_iter().map(|f| f.key).collect();
+        assert_eq!(keys.len(), 7, "{keys:?}");
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+    }
+
+    #[test]
+    fn outermost_sorts_roots_and_drops_nested_ones() {
+        let roots: Vec<PathBuf> =
+            ["/n/a-b", "/n/a/c", "/n/a", "/n/a", "/m"].iter().map(PathBuf::from).collect();
+        let got = outermost(&roots);
+        let want: Vec<PathBuf> = ["/m", "/n/a-b", "/n/a"].iter().map(PathBuf::from).collect();
+        assert_eq!(got, want);
     }
 }

@@ -132,6 +132,7 @@ fn add_metadata(doc: &mut TantivyDocument, f: &Fields, p: &PreparedArticle, sour
     for s in sources {
         doc.add_text(f.paths, s.display());
     }
+    doc.add_text(f.sources, serde_json::to_string(sources).unwrap_or_default());
     if let Some(t) = &a.title {
         doc.add_text(f.title, t);
     }

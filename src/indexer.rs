@@ -8,32 +8,39 @@
 //! picks up from there. When the extractor version in the index differs from this binary's,
 //! every article is re-extracted.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::collector::{Count, DocSetCollector};
+use tantivy::collector::Count;
+use tantivy::fastfield::AliveBitSet;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{IndexWriter, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocSet, IndexWriter, InvertedIndexReader, TantivyDocument, Term, TERMINATED,
+};
 
-use crate::discover::{self, SourceFile};
+use crate::discover::{self, Found, SourceFile};
 use crate::document::{
     article_doc, article_id, bytes_hash, file_doc, file_record_id, quote_docs, FileRecord,
     PreparedArticle, SourceRef,
 };
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::extract::{extract, EXTRACTOR_VERSION};
+use crate::file_records::{self, RecordStream, StoredFile};
 use crate::parse::{parse_file, ParseError, ParseOptions};
 use crate::schema::{kinds, Fields};
 use crate::store::Store;
 
 /// Articles held in memory before a commit is forced (bounds memory on large containers).
 const MAX_PENDING_ARTICLES: usize = 5_000;
+/// Articles whose sources changed held in memory before a commit is forced.
+const MAX_CHANGED_ARTICLES: usize = 50_000;
 /// Articles of a container parsed and extracted together.
 const CONTAINER_CHUNK: usize = 256;
 
@@ -67,7 +74,13 @@ impl Default for IndexOptions {
 
 /// Progress reporting, so the library stays free of terminal concerns.
 pub trait Progress: Sync {
-    fn start(&self, _files_to_read: u64) {}
+    /// Whether `start` should be told the number of files (which costs one more walk).
+    fn wants_total(&self) -> bool {
+        false
+    }
+    /// Files the run will look at (only called when `wants_total`).
+    fn start(&self, _files: u64) {}
+    /// Files looked at, whether read or found unchanged.
     fn advance(&self, _files: u64) {}
     fn finish(&self) {}
 }
@@ -130,169 +143,152 @@ struct FileRun {
     path: Option<String>,
 }
 
-/// The incremental state: every file record, and which files hold each article.
-#[derive(Default)]
-struct State {
-    files: HashMap<String, FileRecord>,
-    sources: HashMap<String, BTreeSet<SourceRef>>,
+/// Where each article was found, as the last commit says, with this run's changes on top.
+///
+/// Nothing is loaded up front: an article's sources are read from its stored document the first
+/// time the run touches it, and kept until the next commit (which writes them into the index),
+/// so memory holds only the articles of the work since the last commit.
+struct Sources {
+    /// The last commit (none while a rebuild has not committed yet).
+    searcher: Option<tantivy::Searcher>,
+    /// For each segment of `searcher`: the `id` index and the deleted documents.
+    segments: Vec<(Arc<InvertedIndexReader>, Option<AliveBitSet>)>,
+    changed: HashMap<String, BTreeSet<SourceRef>>,
 }
 
-impl State {
-    fn load(store: &Store) -> Result<State> {
-        let f = &store.fields;
-        let reader = store.reader()?;
-        let searcher = reader.searcher();
-        let q =
-            TermQuery::new(Term::from_field_text(f.kind, kinds::FILE), IndexRecordOption::Basic);
-        // Read in address order: the doc store is compressed in blocks, and random order would
-        // decompress a block for nearly every record.
-        let mut addrs: Vec<_> = searcher.search(&q, &DocSetCollector)?.into_iter().collect();
-        addrs.sort_unstable();
-        let mut state = State::default();
-        for addr in addrs {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            let text =
-                |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
-            let rec = FileRecord {
-                path: text(f.path),
-                size: doc.get_first(f.file_size).and_then(|v| v.as_u64()).unwrap_or(0),
-                mtime: doc.get_first(f.file_mtime).and_then(|v| v.as_i64()).unwrap_or(0),
-                hash: text(f.hash),
-                entries: serde_json::from_str(&text(f.file_entries)).unwrap_or_default(),
-            };
-            state.add_entries(&rec);
-            state.files.insert(rec.path.clone(), rec);
+impl Sources {
+    fn new(f: &Fields, searcher: Option<tantivy::Searcher>) -> Result<Sources> {
+        let mut sources = Sources { searcher: None, segments: Vec::new(), changed: HashMap::new() };
+        if let Some(searcher) = searcher {
+            sources.committed_at(f, searcher)?;
         }
-        Ok(state)
+        Ok(sources)
     }
 
-    fn add_entries(&mut self, rec: &FileRecord) {
-        for (id, locator) in &rec.entries {
-            self.sources
-                .entry(id.clone())
-                .or_default()
-                .insert(SourceRef { path: rec.path.clone(), locator: locator.clone() });
+    /// The sources of article `id`, to read or change.
+    fn get(&mut self, f: &Fields, id: &str) -> Result<&mut BTreeSet<SourceRef>> {
+        if !self.changed.contains_key(id) {
+            let committed = self.committed(f, id)?;
+            self.changed.insert(id.to_string(), committed);
         }
+        Ok(self.changed.entry(id.to_string()).or_default())
     }
 
-    fn remove_entries(&mut self, rec: &FileRecord) {
-        for (id, locator) in &rec.entries {
-            if let Some(set) = self.sources.get_mut(id) {
-                set.remove(&SourceRef { path: rec.path.clone(), locator: locator.clone() });
+    /// The sources of article `id` in the last commit (empty for an article not indexed).
+    fn committed(&self, f: &Fields, id: &str) -> Result<BTreeSet<SourceRef>> {
+        let Some(searcher) = &self.searcher else { return Ok(BTreeSet::new()) };
+        let term = Term::from_field_text(f.id, id);
+        for (i, (inverted, alive)) in self.segments.iter().enumerate() {
+            let Some(info) = inverted.get_term_info(&term).map_err(io_error)? else { continue };
+            let mut postings = inverted
+                .read_postings_from_terminfo(&info, IndexRecordOption::Basic)
+                .map_err(io_error)?;
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if alive.as_ref().map(|a| a.is_alive(doc)).unwrap_or(true) {
+                    let stored: TantivyDocument = searcher.doc(DocAddress::new(i as u32, doc))?;
+                    let json = stored.get_first(f.sources).and_then(|v| v.as_str()).unwrap_or("[]");
+                    let list: Vec<SourceRef> = serde_json::from_str(json).unwrap_or_default();
+                    return Ok(list.into_iter().collect());
+                }
+                doc = postings.advance();
             }
         }
+        Ok(BTreeSet::new())
+    }
+
+    /// A commit landed: the index now holds every change.
+    fn committed_at(&mut self, f: &Fields, searcher: tantivy::Searcher) -> Result<()> {
+        self.segments = searcher
+            .segment_readers()
+            .iter()
+            .map(|seg| Ok((seg.inverted_index(f.id)?, seg.alive_bitset().cloned())))
+            .collect::<Result<_>>()?;
+        self.searcher = Some(searcher);
+        self.changed.clear();
+        Ok(())
     }
 }
 
-/// A run in progress: the writer, the state, and the articles whose sources changed.
+fn io_error(source: std::io::Error) -> Error {
+    Error::Io { context: "reading an article's sources from the index".to_string(), source }
+}
+
+/// A run in progress: the writer, the sources, and the articles whose sources changed.
 struct Run<'a> {
     store: &'a Store,
     opts: &'a IndexOptions,
     writer: IndexWriter,
-    state: State,
-    /// Articles whose set of sources changed since the last commit, with the set they had then.
+    /// The file records as the run found them (none when starting fresh).
+    snapshot: Option<tantivy::Searcher>,
+    sources: Sources,
+    /// Articles whose set of sources changed since the last flush, with the set they had then.
     dirty: HashMap<String, BTreeSet<SourceRef>>,
-    /// Articles parsed since the last commit.
+    /// Articles parsed since the last flush.
     cache: HashMap<String, PreparedArticle>,
     /// Whether anything was written to the index in this run.
     changed: bool,
+    /// Files changed or removed since the last commit, and when it was.
+    since_commit: usize,
+    last_commit: Instant,
     summary: IndexSummary,
 }
 
+/// A file to read, with its record from the last commit, if it had one.
+struct ToRead {
+    file: SourceFile,
+    old: Option<StoredFile>,
+}
+
 /// Index the roots into `store`.
+///
+/// Each root is walked in the byte order of its keys and compared with the file records of the
+/// last commit as two sorted streams (see [`crate::file_records`]), so memory stays flat
+/// whatever the number of files: what is held is one batch of files being read and the articles
+/// changed since the last commit.
 pub fn run(store: &Store, opts: &IndexOptions, progress: &dyn Progress) -> Result<IndexSummary> {
     let started = Instant::now();
-    let roots = discover::check_roots(&opts.roots)?;
+    let roots = discover::outermost(&discover::check_roots(&opts.roots)?);
     let writer = store.writer(opts.memory_budget)?;
     let stale = store
         .commit_info()?
         .map(|info| info.extractor_version != EXTRACTOR_VERSION)
         .unwrap_or(false);
     let mut summary = IndexSummary::default();
-    let state = if opts.rebuild || stale {
+    let fresh = opts.rebuild || stale;
+    let snapshot = if fresh {
         writer.delete_all_documents()?;
         summary.reextracted = stale && !opts.rebuild;
-        State::default()
+        None
     } else {
-        State::load(store)?
+        Some(store.reader()?.searcher())
     };
+    if progress.wants_total() {
+        let total = roots
+            .iter()
+            .flat_map(|r| discover::walk(r))
+            .filter(|f| matches!(f, Found::File(_)))
+            .count();
+        progress.start(total as u64);
+    }
     let mut run = Run {
         store,
         opts,
         writer,
-        state,
+        sources: Sources::new(&store.fields, snapshot.clone())?,
+        snapshot,
         dirty: HashMap::new(),
         cache: HashMap::new(),
         changed: false,
+        since_commit: 0,
+        last_commit: Instant::now(),
         summary,
     };
-
-    let found = discover::discover(&roots);
-    run.summary.scanned = found.files.len() as u64;
-    for failure in &found.failures {
-        run.fail(&failure.path, &failure.reason);
-    }
-
-    // Files gone from disk.
-    let present: HashSet<&str> = found.files.iter().map(|f| f.key.as_str()).collect();
-    let gone: Vec<String> = run
-        .state
-        .files
-        .keys()
-        .filter(|k| discover::is_under(k, &found.roots) && !present.contains(String::as_str(k)))
-        .cloned()
-        .collect();
-    for key in gone {
-        run.remove_file(&key);
-        run.summary.removed += 1;
-    }
-
-    // Files new or changed on disk.
-    let mut todo: Vec<&SourceFile> = Vec::new();
-    for file in &found.files {
-        match run.state.files.get(&file.key) {
-            Some(rec) if rec.size == file.size && rec.mtime == file.mtime => {
-                run.summary.unchanged += 1
-            }
-            _ => todo.push(file),
-        }
-    }
-    progress.start(todo.len() as u64);
-    let (containers, singles): (Vec<&SourceFile>, Vec<&SourceFile>) =
-        todo.into_iter().partition(|f| crate::parse::is_container(&f.path));
-    let mut last_commit = Instant::now();
-    let mut since_commit = 0usize;
-    let batch_size = (rayon::current_num_threads() * 16).max(32);
-    for batch in singles.chunks(batch_size) {
-        let parse_opts = &opts.parse;
-        let known: Vec<Option<String>> =
-            batch.iter().map(|f| run.state.files.get(&f.key).map(|r| r.hash.clone())).collect();
-        let outcomes: Vec<Outcome> = batch
-            .par_iter()
-            .zip(known.par_iter())
-            .map(|(file, old_hash)| read_file(file, old_hash.as_deref(), parse_opts))
-            .collect();
-        for (file, outcome) in batch.iter().zip(outcomes) {
-            run.apply(file, outcome)?;
-            progress.advance(1);
-        }
-        run.flush()?;
-        since_commit += batch.len();
-        if since_commit >= opts.commit_every_files
-            || last_commit.elapsed() >= opts.commit_every
-            || run.cache.len() >= MAX_PENDING_ARTICLES
-        {
-            run.commit()?;
-            since_commit = 0;
-            last_commit = Instant::now();
-        }
-    }
-    for file in containers {
-        run.index_container(file)?;
-        progress.advance(1);
+    for root in &roots {
+        run.index_root(root, progress)?;
     }
     // A run that changed nothing leaves the last commit as it is.
-    if run.changed || opts.rebuild || stale {
+    if run.changed || fresh {
         run.commit()?;
     }
     progress.finish();
@@ -396,101 +392,253 @@ impl Run<'_> {
         self.summary.failures.push(Failure { path: path.to_string(), reason: reason.to_string() });
     }
 
-    fn mark_dirty(&mut self, id: &str) {
+    /// Walk one root and bring its files in the index up to date.
+    fn index_root(&mut self, root: &Path, progress: &dyn Progress) -> Result<()> {
+        let prefix = discover::key_prefix(&discover::path_key(root));
+        let mut stored = match &self.snapshot {
+            Some(searcher) => RecordStream::new(searcher, self.fields(), &prefix)?,
+            None => RecordStream::empty(),
+        };
+        let batch_size =
+            (rayon::current_num_threads() * 16).max(32).min(self.opts.commit_every_files.max(1));
+        let mut batch: Vec<ToRead> = Vec::with_capacity(batch_size);
+        let mut containers: Vec<ToRead> = Vec::new();
+        let mut last_key: Option<String> = None;
+        for found in discover::walk(root) {
+            let file = match found {
+                Found::File(file) => file,
+                Found::Failed(f) => {
+                    self.fail(&f.path, &f.reason);
+                    continue;
+                }
+            };
+            match last_key.as_deref().map(|k| k.cmp(file.key.as_str())) {
+                // Two names that read the same as text: the first one stands.
+                Some(std::cmp::Ordering::Equal) => continue,
+                Some(std::cmp::Ordering::Greater) => {
+                    // The walk lists keys in order; a key out of order is refused rather than
+                    // risk taking its record for a file gone from disk.
+                    self.fail(&file.key, "listed out of order by the folder walk; not indexed");
+                    continue;
+                }
+                _ => {}
+            }
+            last_key = Some(file.key.clone());
+            self.summary.scanned += 1;
+            // Records that sort before this file are of files no longer on disk.
+            while let Some(gone) = stored.next_before(&file.key)? {
+                self.remove_gone(gone)?;
+            }
+            let old = stored.next_if(&file.key)?;
+            match &old {
+                Some(rec) if rec.size == file.size && rec.mtime == file.mtime => {
+                    self.summary.unchanged += 1;
+                    progress.advance(1);
+                }
+                _ if crate::parse::is_container(&file.path) => {
+                    containers.push(ToRead { file, old })
+                }
+                _ => {
+                    batch.push(ToRead { file, old });
+                    if batch.len() >= batch_size {
+                        self.read_batch(std::mem::take(&mut batch), progress)?;
+                    }
+                }
+            }
+        }
+        while let Some(gone) = stored.next()? {
+            self.remove_gone(gone)?;
+        }
+        self.read_batch(batch, progress)?;
+        for item in containers {
+            self.index_container(&item.file, item.old)?;
+            self.since_commit += 1;
+            progress.advance(1);
+        }
+        Ok(())
+    }
+
+    /// Read a batch of files in parallel, write what they gave, and commit when due.
+    fn read_batch(&mut self, batch: Vec<ToRead>, progress: &dyn Progress) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let mut olds = Vec::with_capacity(batch.len());
+        for item in &batch {
+            olds.push(match &item.old {
+                Some(old) => Some(self.load_record(old)?),
+                None => None,
+            });
+        }
+        let parse_opts = &self.opts.parse;
+        let outcomes: Vec<Outcome> = batch
+            .par_iter()
+            .zip(olds.par_iter())
+            .map(|(item, old)| {
+                read_file(&item.file, old.as_ref().map(|r| r.hash.as_str()), parse_opts)
+            })
+            .collect();
+        for ((item, old), outcome) in batch.iter().zip(olds).zip(outcomes) {
+            self.apply(&item.file, old, outcome)?;
+            progress.advance(1);
+        }
+        self.since_commit += batch.len();
+        self.flush()?;
+        self.commit_if_due()
+    }
+
+    /// Commit when enough files changed, enough time passed or enough articles wait.
+    fn commit_if_due(&mut self) -> Result<()> {
+        if self.since_commit >= self.opts.commit_every_files
+            || self.last_commit.elapsed() >= self.opts.commit_every
+            || self.sources.changed.len() >= MAX_CHANGED_ARTICLES
+        {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    /// The whole record of a file as the run found it.
+    fn load_record(&self, stored: &StoredFile) -> Result<FileRecord> {
+        match &self.snapshot {
+            Some(searcher) => file_records::load(searcher, self.fields(), stored.addr),
+            None => Ok(FileRecord {
+                path: stored.key.clone(),
+                size: stored.size,
+                mtime: stored.mtime,
+                hash: String::new(),
+                entries: Vec::new(),
+            }),
+        }
+    }
+
+    /// A file is no longer on disk: drop its record and its articles' claim to it.
+    fn remove_gone(&mut self, gone: StoredFile) -> Result<()> {
+        let rec = self.load_record(&gone)?;
+        self.changed = true;
+        self.drop_entries(&rec)?;
+        let id = file_record_id(&rec.path);
+        self.writer.delete_term(Term::from_field_text(self.fields().id, &id));
+        self.summary.removed += 1;
+        self.since_commit += 1;
+        if self.since_commit.is_multiple_of(1024) {
+            self.flush()?;
+            self.commit_if_due()?;
+        }
+        Ok(())
+    }
+
+    /// Remember the sources article `id` had before this flush, once.
+    fn mark_dirty(&mut self, id: &str) -> Result<()> {
         if !self.dirty.contains_key(id) {
-            let before = self.state.sources.get(id).cloned().unwrap_or_default();
+            let f = *self.fields();
+            let before = self.sources.get(&f, id)?.clone();
             self.dirty.insert(id.to_string(), before);
         }
+        Ok(())
     }
 
-    fn remove_file(&mut self, key: &str) {
-        self.changed = true;
-        if let Some(rec) = self.state.files.remove(key) {
-            for (id, _) in &rec.entries {
-                self.mark_dirty(id);
-            }
-            self.state.remove_entries(&rec);
+    /// The articles of a file's old record no longer count it as a source.
+    fn drop_entries(&mut self, rec: &FileRecord) -> Result<()> {
+        let f = *self.fields();
+        for (id, locator) in &rec.entries {
+            self.mark_dirty(id)?;
+            self.sources
+                .get(&f, id)?
+                .remove(&SourceRef { path: rec.path.clone(), locator: locator.clone() });
         }
-        let id = file_record_id(key);
-        self.writer.delete_term(Term::from_field_text(self.fields().id, &id));
+        Ok(())
     }
 
-    fn put_record(&mut self, rec: FileRecord) {
+    /// The articles of a file's record count it as a source.
+    fn add_entries(&mut self, rec: &FileRecord) -> Result<()> {
+        let f = *self.fields();
+        for (id, locator) in &rec.entries {
+            self.sources
+                .get(&f, id)?
+                .insert(SourceRef { path: rec.path.clone(), locator: locator.clone() });
+        }
+        Ok(())
+    }
+
+    /// Write a file's record; `replace` when the index (or this run) already has one.
+    fn put_record(&mut self, rec: &FileRecord, replace: bool) {
         self.changed = true;
         let f = *self.fields();
-        if self.state.files.contains_key(&rec.path) {
+        if replace {
             self.writer.delete_term(Term::from_field_text(f.id, &file_record_id(&rec.path)));
         }
         // add_document only fails when the writer is gone, which commit() reports.
-        let _ = self.writer.add_document(file_doc(&f, &rec));
-        self.state.files.insert(rec.path.clone(), rec);
+        let _ = self.writer.add_document(file_doc(&f, rec));
     }
 
-    fn apply(&mut self, file: &SourceFile, outcome: Outcome) -> Result<()> {
+    fn apply(
+        &mut self,
+        file: &SourceFile,
+        old: Option<FileRecord>,
+        outcome: Outcome,
+    ) -> Result<()> {
         match outcome {
             Outcome::Failed(reason) => self.fail(&file.key, &reason),
             Outcome::SameContent { hash } => {
-                let entries =
-                    self.state.files.get(&file.key).map(|r| r.entries.clone()).unwrap_or_default();
-                self.put_record(FileRecord {
+                let entries = old.map(|r| r.entries).unwrap_or_default();
+                let rec = FileRecord {
                     path: file.key.clone(),
                     size: file.size,
                     mtime: file.mtime,
                     hash,
                     entries,
-                });
+                };
+                self.put_record(&rec, true);
                 self.summary.unchanged += 1;
             }
             Outcome::Parsed { hash, articles, bad_records } => {
-                let mut file_run = self.begin_file(file);
-                self.add_articles(&mut file_run, articles);
+                let mut file_run = self.begin_file(old.as_ref())?;
+                self.add_articles(&mut file_run, articles)?;
                 file_run.bad_records = bad_records;
-                self.finish_file(file, file_run, hash);
+                self.finish_file(file, file_run, hash)?;
             }
         }
         Ok(())
     }
 
     /// Start replacing a file's articles: its old entries no longer count as sources.
-    fn begin_file(&mut self, file: &SourceFile) -> FileRun {
-        let existed = self.state.files.contains_key(&file.key);
-        if let Some(old) = self.state.files.get(&file.key).cloned() {
-            for (id, _) in &old.entries {
-                self.mark_dirty(id);
-            }
-            self.state.remove_entries(&old);
+    fn begin_file(&mut self, old: Option<&FileRecord>) -> Result<FileRun> {
+        if let Some(old) = old {
+            self.drop_entries(old)?;
         }
-        FileRun {
-            existed,
+        Ok(FileRun {
+            existed: old.is_some(),
             all_known: true,
             entries: Vec::new(),
             bad_records: Vec::new(),
             path: None,
-        }
+        })
     }
 
     /// Add articles read from the file of `file_run`.
-    fn add_articles(&mut self, file_run: &mut FileRun, articles: Vec<PreparedArticle>) {
+    fn add_articles(
+        &mut self,
+        file_run: &mut FileRun,
+        articles: Vec<PreparedArticle>,
+    ) -> Result<()> {
+        let f = *self.fields();
         for prepared in articles {
-            let known =
-                self.state.sources.get(&prepared.id).map(|s| !s.is_empty()).unwrap_or(false);
-            file_run.all_known &= known;
-            self.mark_dirty(&prepared.id);
+            self.mark_dirty(&prepared.id)?;
+            let sources = self.sources.get(&f, &prepared.id)?;
+            file_run.all_known &= !sources.is_empty();
             let entry = (prepared.id.clone(), prepared.article.locator.clone());
             if let Some(path) = &file_run.path {
-                self.state
-                    .sources
-                    .entry(prepared.id.clone())
-                    .or_default()
-                    .insert(SourceRef { path: path.clone(), locator: entry.1.clone() });
+                sources.insert(SourceRef { path: path.clone(), locator: entry.1.clone() });
             }
             file_run.entries.push(entry);
             self.cache.insert(prepared.id.clone(), prepared);
         }
+        Ok(())
     }
 
     /// Write the file's record and count it.
-    fn finish_file(&mut self, file: &SourceFile, file_run: FileRun, hash: String) {
+    fn finish_file(&mut self, file: &SourceFile, file_run: FileRun, hash: String) -> Result<()> {
         for reason in file_run.bad_records {
             self.summary.failed_records += 1;
             self.summary.failures.push(Failure { path: file.key.clone(), reason });
@@ -503,9 +651,10 @@ impl Run<'_> {
             entries: file_run.entries,
         };
         if file_run.path.is_none() {
-            self.state.add_entries(&rec);
+            self.add_entries(&rec)?;
         }
-        self.put_record(rec);
+        // A streamed file may have written a partial record in this run.
+        self.put_record(&rec, file_run.existed || file_run.path.is_some());
         if file_run.existed {
             self.summary.updated += 1;
         } else if file_run.all_known {
@@ -513,12 +662,13 @@ impl Run<'_> {
         } else {
             self.summary.added += 1;
         }
+        Ok(())
     }
 
     /// Index a container file (JSONL, WARC) as a stream: records are parsed on one thread,
     /// extracted in parallel in chunks, and committed whenever too many are pending, so memory
     /// stays flat however large the file is.
-    fn index_container(&mut self, file: &SourceFile) -> Result<()> {
+    fn index_container(&mut self, file: &SourceFile, old: Option<StoredFile>) -> Result<()> {
         let hash = match hash_file(&file.path) {
             Ok(h) => h,
             Err(e) => {
@@ -526,10 +676,14 @@ impl Run<'_> {
                 return Ok(());
             }
         };
-        if self.state.files.get(&file.key).map(|r| r.hash == hash).unwrap_or(false) {
-            return self.apply(file, Outcome::SameContent { hash });
+        let old = match &old {
+            Some(stored) => Some(self.load_record(stored)?),
+            None => None,
+        };
+        if old.as_ref().map(|r| r.hash == hash).unwrap_or(false) {
+            return self.apply(file, old, Outcome::SameContent { hash });
         }
-        let mut file_run = self.begin_file(file);
+        let mut file_run = self.begin_file(old.as_ref())?;
         file_run.path = Some(file.key.clone());
         let parse_opts = self.opts.parse.clone();
         let path = file.path.clone();
@@ -559,17 +713,18 @@ impl Run<'_> {
                     .extend(bad.into_iter().filter_map(|r| r.err()).map(|e| e.to_string()));
                 let prepared: Vec<PreparedArticle> =
                     good.into_par_iter().filter_map(|r| r.ok()).map(prepare).collect();
-                self.add_articles(&mut file_run, prepared);
+                self.add_articles(&mut file_run, prepared)?;
                 if self.cache.len() >= MAX_PENDING_ARTICLES {
                     // Record what is indexed so far, with no hash so the next run reads the
                     // file again, then commit.
-                    self.put_record(FileRecord {
+                    let partial = FileRecord {
                         path: file.key.clone(),
                         size: 0,
                         mtime: 0,
                         hash: String::new(),
                         entries: file_run.entries.clone(),
-                    });
+                    };
+                    self.put_record(&partial, true);
                     self.commit()?;
                 }
             }
@@ -589,23 +744,28 @@ impl Run<'_> {
             };
             self.fail(&file.key, &reason);
             // Nothing was read: the file's old articles (if any) stay indexed.
-            if let Some(old) = self.state.files.get(&file.key).cloned() {
-                self.state.add_entries(&old);
+            if let Some(old) = &old {
+                self.add_entries(old)?;
             }
             return Ok(());
         }
         if let Err(e) = read_result {
             file_run.bad_records.push(format!("stopped reading: {e}"));
         }
-        self.finish_file(file, file_run, hash);
-        Ok(())
+        self.finish_file(file, file_run, hash)?;
+        self.flush()?;
+        self.commit_if_due()
     }
 
-    /// Write what is pending, then commit.
+    /// Write what is pending, then commit; the index then holds every source change.
     fn commit(&mut self) -> Result<()> {
         self.flush()?;
         self.store.commit(&mut self.writer)?;
+        let searcher = self.store.reader()?.searcher();
+        self.sources.committed_at(&self.store.fields, searcher)?;
         self.summary.commits += 1;
+        self.since_commit = 0;
+        self.last_commit = Instant::now();
         Ok(())
     }
 
@@ -622,7 +782,7 @@ impl Run<'_> {
         let mut quotes = Vec::new();
         for id in ids {
             let before = &dirty[id];
-            let now = self.state.sources.get(id).cloned().unwrap_or_default();
+            let now = self.sources.get(&f, id)?.clone();
             if &now == before && !before.is_empty() {
                 continue;
             }
@@ -630,7 +790,6 @@ impl Run<'_> {
                 self.writer.delete_term(Term::from_field_text(f.article_id, id));
             }
             if now.is_empty() {
-                self.state.sources.remove(id);
                 continue;
             }
             let sources: Vec<SourceRef> = now.into_iter().collect();
@@ -667,4 +826,100 @@ fn reparse(id: &str, sources: &[SourceRef], opts: &ParseOptions) -> Option<Prepa
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, body: &str) {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, format!("Title {name}\n\n{body}\n")).unwrap();
+    }
+
+    /// The `paths` of every article, sorted, from the last commit.
+    fn article_paths(store: &Store) -> Vec<Vec<String>> {
+        let searcher = store.reader().unwrap().searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(store.fields.kind, kinds::ARTICLE),
+            IndexRecordOption::Basic,
+        );
+        let addrs = searcher.search(&q, &tantivy::collector::DocSetCollector).unwrap();
+        let mut out: Vec<Vec<String>> = addrs
+            .into_iter()
+            .map(|a| {
+                let doc: TantivyDocument = searcher.doc(a).unwrap();
+                let mut p: Vec<String> = doc
+                    .get_all(store.fields.paths)
+                    .filter_map(|v| v.as_str().map(|s| s.rsplit('/').next().unwrap().to_string()))
+                    .collect();
+                p.sort();
+                p
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn copies_across_commits_and_removals_keep_every_article_right() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        let store = Store::open_or_create(&dir.path().join("idx")).unwrap();
+        // Copies of one text sit in folders far apart in the walk, so they land in different
+        // commits (one commit every 4 files).
+        for i in 0..10 {
+            write(&corpus, &format!("a/{i}.txt"), &format!("Story number {i} about the port."));
+        }
+        for (from, to) in [("a/1.txt", "m/copy-of-1.txt"), ("a/2.txt", "z/copy-of-2.txt")] {
+            std::fs::create_dir_all(corpus.join(to).parent().unwrap()).unwrap();
+            std::fs::copy(corpus.join(from), corpus.join(to)).unwrap();
+        }
+        let opts = IndexOptions {
+            roots: vec![corpus.clone()],
+            commit_every_files: 4,
+            memory_budget: 20_000_000,
+            ..IndexOptions::default()
+        };
+        let first = run(&store, &opts, &NoProgress).unwrap();
+        assert_eq!((first.added, first.duplicate, first.articles), (10, 2, 10), "{first:?}");
+        assert!(first.commits >= 3, "{first:?}");
+        let paths = article_paths(&store);
+        assert!(paths.contains(&vec!["1.txt".to_string(), "copy-of-1.txt".to_string()]));
+        assert!(paths.contains(&vec!["2.txt".to_string(), "copy-of-2.txt".to_string()]));
+
+        // Nothing changed: nothing is read or written.
+        let same = run(&store, &opts, &NoProgress).unwrap();
+        assert_eq!((same.unchanged, same.commits, same.articles), (12, 0, 10), "{same:?}");
+
+        // One copy gone, one original gone, one file changed.
+        std::fs::remove_file(corpus.join("m/copy-of-1.txt")).unwrap();
+        std::fs::remove_file(corpus.join("a/2.txt")).unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+        write(&corpus, "a/3.txt", "Story number 3, corrected.");
+        let next = run(&store, &opts, &NoProgress).unwrap();
+        assert_eq!((next.removed, next.updated, next.articles), (2, 1, 10), "{next:?}");
+        let paths = article_paths(&store);
+        assert!(paths.contains(&vec!["1.txt".to_string()]), "{paths:?}");
+        assert!(paths.contains(&vec!["copy-of-2.txt".to_string()]), "{paths:?}");
+        assert_eq!(paths.iter().filter(|p| p.contains(&"3.txt".to_string())).count(), 1);
+
+        // Every file gone: every article and record goes.
+        std::fs::remove_dir_all(&corpus).unwrap();
+        std::fs::create_dir_all(&corpus).unwrap();
+        let empty = run(&store, &opts, &NoProgress).unwrap();
+        assert_eq!((empty.removed, empty.articles), (10, 0), "{empty:?}");
+        assert!(file_records_left(&store).is_empty());
+    }
+
+    fn file_records_left(store: &Store) -> Vec<String> {
+        let searcher = store.reader().unwrap().searcher();
+        let mut stream = RecordStream::new(&searcher, &store.fields, "/").unwrap();
+        let mut out = Vec::new();
+        while let Some(r) = stream.next().unwrap() {
+            out.push(r.key);
+        }
+        out
+    }
 }

@@ -23,6 +23,7 @@ pub mod error;
 pub mod eval;
 pub mod extract;
 pub mod facets;
+pub mod file_records;
 pub mod indexer;
 pub mod parse;
 pub mod query;

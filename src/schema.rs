@@ -28,6 +28,7 @@ pub mod names {
     pub const ARTICLE_ID: &str = "article_id";
     pub const PATH: &str = "path";
     pub const PATHS: &str = "paths";
+    pub const SOURCES: &str = "sources";
     pub const LOCATOR: &str = "locator";
     pub const TITLE: &str = "title";
     pub const BODY: &str = "body";
@@ -216,6 +217,7 @@ pub struct Fields {
     pub article_id: Field,
     pub path: Field,
     pub paths: Field,
+    pub sources: Field,
     pub locator: Field,
     pub title: Field,
     pub body: Field,
@@ -264,6 +266,7 @@ impl Fields {
             article_id: f(ARTICLE_ID)?,
             path: f(PATH)?,
             paths: f(PATHS)?,
+            sources: f(SOURCES)?,
             locator: f(LOCATOR)?,
             title: f(TITLE)?,
             body: f(BODY)?,
@@ -333,7 +336,7 @@ mod tests {
             .collect();
         let expected = "kind:string:indexed:stored:fast id:string:indexed:stored:fast \
             article_id:string:indexed:stored path:string:indexed:stored \
-            paths:string:indexed:stored:multi locator:stored title:text:indexed:stored \
+            paths:string:indexed:stored:multi sources:stored locator:stored title:text:indexed:stored \
             body:text:indexed:stored footer:stored author:string:indexed:stored:fast:multi \
             author_text:text:indexed date:date:indexed:stored:fast date_info:stored \
             year:u64:indexed:stored:fast year_month:u64:indexed:fast \
@@ -345,9 +348,9 @@ mod tests {
             speaker_text:text:indexed speaker_aliases:stored:multi text:text:indexed \
             quote_row:string:fast \
             attribution:string:indexed:stored:fast start:u64:fast end:u64:fast \
-            file_size:u64:stored file_mtime:i64:stored file_entries:stored";
+            file_size:u64:stored:fast file_mtime:i64:stored:fast file_entries:stored";
         assert_eq!(got.join(" "), expected);
-        assert_eq!(s.version, 6);
+        assert_eq!(s.version, 7);
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub struct IndexArgs {
 struct Bar(ProgressBar);
 
 impl Progress for Bar {
+    fn wants_total(&self) -> bool {
+        true
+    }
     fn start(&self, n: u64) {
         self.0.set_length(n);
     }
