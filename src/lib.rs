@@ -25,6 +25,7 @@ pub mod extract;
 pub mod facets;
 pub mod file_records;
 pub mod indexer;
+pub mod merge_policy;
 pub mod parse;
 pub mod query;
 pub mod quote_rows;

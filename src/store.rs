@@ -6,11 +6,13 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
+use tantivy::indexer::IndexWriterOptions;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyError};
 
 use crate::error::{Error, Result};
 use crate::extract::EXTRACTOR_VERSION;
+use crate::merge_policy::CappedMergePolicy;
 use crate::schema::{text_analyzer, Fields, IndexSchema, TEXT_TOKENIZER};
 
 /// What every commit carries in its payload.
@@ -175,9 +177,21 @@ impl Store {
         }
     }
 
-    /// The one writer; a clear error if another process holds the lock.
+    /// The one writer; a clear error if another process holds the lock. It indexes on every
+    /// core (up to 8) within `memory_budget`, and merges one batch of segments at a time, each
+    /// capped by [`CappedMergePolicy`], so that merging maps a bounded part of the index.
     pub fn writer(&self, memory_budget: usize) -> Result<IndexWriter> {
-        self.index.writer(memory_budget).map_err(|e| self.lock_error(e))
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+        // tantivy wants at least 15 MB per indexing thread.
+        let threads = (memory_budget / 15_000_000).clamp(1, cores);
+        let options = IndexWriterOptions::builder()
+            .memory_budget_per_thread(memory_budget / threads)
+            .num_worker_threads(threads)
+            .num_merge_threads(1)
+            .build();
+        let writer = self.index.writer_with_options(options).map_err(|e| self.lock_error(e))?;
+        writer.set_merge_policy(Box::new(CappedMergePolicy::default()));
+        Ok(writer)
     }
 
     /// Commit with the version payload, then fsync the folder so the rename of `meta.json`
