@@ -18,12 +18,11 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::collector::Count;
+use tantivy::columnar::StrColumn;
 use tantivy::fastfield::AliveBitSet;
 use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{
-    DocAddress, DocSet, IndexWriter, InvertedIndexReader, TantivyDocument, Term, TERMINATED,
-};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocSet, IndexWriter, InvertedIndexReader, Term, TERMINATED};
 
 use crate::discover::{self, Found, SourceFile};
 use crate::document::{
@@ -34,7 +33,7 @@ use crate::error::{Error, Result};
 use crate::extract::{extract, EXTRACTOR_VERSION};
 use crate::file_records::{self, RecordStream, StoredFile};
 use crate::parse::{parse_file, ParseError, ParseOptions};
-use crate::schema::{kinds, Fields};
+use crate::schema::{kinds, names, Fields};
 use crate::store::Store;
 
 /// Articles held in memory before a commit is forced (bounds memory on large containers).
@@ -149,16 +148,15 @@ struct FileRun {
 /// time the run touches it, and kept until the next commit (which writes them into the index),
 /// so memory holds only the articles of the work since the last commit.
 struct Sources {
-    /// The last commit (none while a rebuild has not committed yet).
-    searcher: Option<tantivy::Searcher>,
-    /// For each segment of `searcher`: the `id` index and the deleted documents.
-    segments: Vec<(Arc<InvertedIndexReader>, Option<AliveBitSet>)>,
+    /// For each segment of `searcher`: the `id` index, the `sources` column and the deleted
+    /// documents.
+    segments: Vec<(Arc<InvertedIndexReader>, Option<StrColumn>, Option<AliveBitSet>)>,
     changed: HashMap<String, BTreeSet<SourceRef>>,
 }
 
 impl Sources {
-    fn new(f: &Fields, searcher: Option<tantivy::Searcher>) -> Result<Sources> {
-        let mut sources = Sources { searcher: None, segments: Vec::new(), changed: HashMap::new() };
+    fn new(f: &Fields, searcher: Option<&tantivy::Searcher>) -> Result<Sources> {
+        let mut sources = Sources { segments: Vec::new(), changed: HashMap::new() };
         if let Some(searcher) = searcher {
             sources.committed_at(f, searcher)?;
         }
@@ -176,9 +174,8 @@ impl Sources {
 
     /// The sources of article `id` in the last commit (empty for an article not indexed).
     fn committed(&self, f: &Fields, id: &str) -> Result<BTreeSet<SourceRef>> {
-        let Some(searcher) = &self.searcher else { return Ok(BTreeSet::new()) };
         let term = Term::from_field_text(f.id, id);
-        for (i, (inverted, alive)) in self.segments.iter().enumerate() {
+        for (inverted, column, alive) in &self.segments {
             let Some(info) = inverted.get_term_info(&term).map_err(io_error)? else { continue };
             let mut postings = inverted
                 .read_postings_from_terminfo(&info, IndexRecordOption::Basic)
@@ -186,9 +183,13 @@ impl Sources {
             let mut doc = postings.doc();
             while doc != TERMINATED {
                 if alive.as_ref().map(|a| a.is_alive(doc)).unwrap_or(true) {
-                    let stored: TantivyDocument = searcher.doc(DocAddress::new(i as u32, doc))?;
-                    let json = stored.get_first(f.sources).and_then(|v| v.as_str()).unwrap_or("[]");
-                    let list: Vec<SourceRef> = serde_json::from_str(json).unwrap_or_default();
+                    let mut json = String::new();
+                    if let Some((column, ord)) =
+                        column.as_ref().and_then(|c| Some((c, c.term_ords(doc).next()?)))
+                    {
+                        column.ord_to_str(ord, &mut json).map_err(io_error)?;
+                    }
+                    let list: Vec<SourceRef> = serde_json::from_str(&json).unwrap_or_default();
                     return Ok(list.into_iter().collect());
                 }
                 doc = postings.advance();
@@ -198,13 +199,15 @@ impl Sources {
     }
 
     /// A commit landed: the index now holds every change.
-    fn committed_at(&mut self, f: &Fields, searcher: tantivy::Searcher) -> Result<()> {
+    fn committed_at(&mut self, f: &Fields, searcher: &tantivy::Searcher) -> Result<()> {
         self.segments = searcher
             .segment_readers()
             .iter()
-            .map(|seg| Ok((seg.inverted_index(f.id)?, seg.alive_bitset().cloned())))
+            .map(|seg| {
+                let column = seg.fast_fields().str(names::SOURCES)?;
+                Ok((seg.inverted_index(f.id)?, column, seg.alive_bitset().cloned()))
+            })
             .collect::<Result<_>>()?;
-        self.searcher = Some(searcher);
         self.changed.clear();
         Ok(())
     }
@@ -275,7 +278,7 @@ pub fn run(store: &Store, opts: &IndexOptions, progress: &dyn Progress) -> Resul
         store,
         opts,
         writer,
-        sources: Sources::new(&store.fields, snapshot.clone())?,
+        sources: Sources::new(&store.fields, snapshot.as_ref())?,
         snapshot,
         dirty: HashMap::new(),
         cache: HashMap::new(),
@@ -762,7 +765,7 @@ impl Run<'_> {
         self.flush()?;
         self.store.commit(&mut self.writer)?;
         let searcher = self.store.reader()?.searcher();
-        self.sources.committed_at(&self.store.fields, searcher)?;
+        self.sources.committed_at(&self.store.fields, &searcher)?;
         self.summary.commits += 1;
         self.since_commit = 0;
         self.last_commit = Instant::now();
@@ -831,6 +834,8 @@ fn reparse(id: &str, sources: &[SourceRef], opts: &ParseOptions) -> Option<Prepa
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tantivy::schema::Value;
+    use tantivy::TantivyDocument;
 
     fn write(dir: &Path, name: &str, body: &str) {
         let path = dir.join(name);

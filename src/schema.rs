@@ -336,7 +336,7 @@ mod tests {
             .collect();
         let expected = "kind:string:indexed:stored:fast id:string:indexed:stored:fast \
             article_id:string:indexed:stored path:string:indexed:stored \
-            paths:string:indexed:stored:multi sources:stored locator:stored title:text:indexed:stored \
+            paths:string:indexed:stored:multi sources:string:fast locator:stored title:text:indexed:stored \
             body:text:indexed:stored footer:stored author:string:indexed:stored:fast:multi \
             author_text:text:indexed date:date:indexed:stored:fast date_info:stored \
             year:u64:indexed:stored:fast year_month:u64:indexed:fast \
