@@ -192,6 +192,9 @@ pub fn article_doc(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Ta
     for place in crate::extract::places::distinct(&p.extracted.places) {
         doc.add_text(f.places, place);
     }
+    for value in facet_values(p) {
+        doc.add_text(f.facet_values, value);
+    }
     if let Some(fmt) = a.format {
         doc.add_text(f.format, fmt.as_str());
     }
@@ -219,6 +222,25 @@ fn char_offset(text: &str, byte: usize) -> u64 {
         b -= 1;
     }
     text[..b].chars().count() as u64
+}
+
+/// The values of the combined facet column: `author`, `people` and `places` values, each as the
+/// field name, U+001F and the value, each once (the facet counter relies on that).
+pub fn facet_values(p: &PreparedArticle) -> std::collections::BTreeSet<String> {
+    use crate::facets::COMBINED_SEP;
+    use crate::schema::names;
+    let a = &p.article;
+    let mut out = std::collections::BTreeSet::new();
+    for au in &a.authors {
+        out.insert(format!("{}{COMBINED_SEP}{au}", names::AUTHOR));
+    }
+    for person in &p.extracted.people {
+        out.insert(format!("{}{COMBINED_SEP}{}", names::PEOPLE, person.name));
+    }
+    for place in crate::extract::places::distinct(&p.extracted.places) {
+        out.insert(format!("{}{COMBINED_SEP}{place}", names::PLACES));
+    }
+    out
 }
 
 /// One `quote` document per quotation, with what a listing of quotes shows of its article

@@ -23,6 +23,10 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 pub struct FacetCollector {
     /// Multi-valued `string` fast fields (author, people, places).
     pub text_fields: Vec<&'static str>,
+    /// A column holding `FIELD` + U+001F + value for every value of every text field, each once
+    /// per document; when set (and present), the text fields are counted from it, one column
+    /// read per document instead of one per field.
+    pub combined: Option<&'static str>,
     /// `u64` fast fields (year, year_month).
     pub number_fields: Vec<&'static str>,
     /// `(field, from, divisor)`: count `field` as `from / divisor` for documents where the
@@ -123,14 +127,32 @@ impl NumberCounts {
 /// A number field's column in one segment with its counts.
 type NumberColumn = Option<(Column<u64>, NumberCounts)>;
 
-/// A text field's column in one segment with its counts by ordinal, once counting is done.
-type OrdinalCounts = (StrColumn, Vec<u32>);
+/// A text field's column in one segment with its counts: `counts[i]` is the count of ordinal
+/// `base + i` (a field's values are one range of ordinals in a combined column).
+type OrdinalCounts = (StrColumn, u64, Vec<u32>);
+
+/// The combined column of one segment, its counts by ordinal, and each field's ordinal range.
+pub struct CombinedCounts {
+    column: StrColumn,
+    counts: Vec<u32>,
+    ranges: Vec<(&'static str, u64, u64)>,
+}
+
+/// The separator between a field's name and a value in a combined column.
+pub const COMBINED_SEP: char = '\u{1f}';
+
+/// The first ordinal of `column` whose term is at least `key` (the number of terms if none).
+fn lower_bound(column: &StrColumn, key: &[u8]) -> tantivy::Result<u64> {
+    let mut terms = column.dictionary().range().ge(key).into_stream()?;
+    Ok(if terms.advance() { terms.term_ord() } else { column.num_terms() as u64 })
+}
 
 /// Documents gathered before their columns are read, a block at a time.
 const BLOCK: usize = 64;
 
 pub struct FacetSegmentCollector {
     text: Vec<(&'static str, Option<TextCounts>)>,
+    combined: Option<CombinedCounts>,
     numbers: Vec<(&'static str, NumberColumn)>,
     /// For each number field, the earlier field and divisor it can be derived from.
     derived: Vec<Option<(usize, u64)>>,
@@ -160,8 +182,20 @@ impl Collector for FacetCollector {
         segment: &SegmentReader,
     ) -> tantivy::Result<FacetSegmentCollector> {
         let fast = segment.fast_fields();
+        let mut combined = None;
+        if let Some(column) = self.combined.map(|name| fast.str(name)).transpose()?.flatten() {
+            let mut ranges = Vec::with_capacity(self.text_fields.len());
+            for &name in &self.text_fields {
+                let lo = lower_bound(&column, format!("{name}{COMBINED_SEP}").as_bytes())?;
+                // U+0020 is the byte after U+001F: the end of the field's range.
+                let hi = lower_bound(&column, format!("{name} ").as_bytes())?;
+                ranges.push((name, lo, hi.max(lo)));
+            }
+            let counts = vec![0; column.num_terms()];
+            combined = Some(CombinedCounts { column, counts, ranges });
+        }
         let mut text = Vec::with_capacity(self.text_fields.len());
-        for &name in &self.text_fields {
+        for &name in self.text_fields.iter().filter(|_| self.combined.is_none()) {
             let counter = fast.str(name)?.map(|column| {
                 let n = column.num_terms();
                 TextCounts { column, counts: vec![0; n], last_doc: vec![0; n] }
@@ -191,6 +225,7 @@ impl Collector for FacetCollector {
             .collect();
         Ok(FacetSegmentCollector {
             text,
+            combined,
             numbers,
             derived,
             block: Vec::with_capacity(BLOCK),
@@ -221,7 +256,15 @@ impl Collector for FacetCollector {
             }
         }
         for (field, segments) in text {
-            out.text.insert(field, top_values(&segments, self.size)?);
+            let mut top = top_values(&segments, self.size)?;
+            if self.combined.is_some() {
+                let prefix = format!("{field}{COMBINED_SEP}");
+                top = top
+                    .into_iter()
+                    .map(|(v, n)| (v.strip_prefix(&prefix).unwrap_or(&v).to_string(), n))
+                    .collect();
+            }
+            out.text.insert(field, top);
         }
         Ok(out)
     }
@@ -232,12 +275,12 @@ fn top_values(segments: &[OrdinalCounts], size: usize) -> tantivy::Result<HashMa
     // Per segment: (count, ordinal) of every counted value, most frequent first.
     let mut lists: Vec<Vec<(u32, u64)>> = segments
         .iter()
-        .map(|(_, counts)| {
+        .map(|(_, base, counts)| {
             counts
                 .iter()
                 .enumerate()
                 .filter(|&(_, &n)| n > 0)
-                .map(|(ord, &n)| (n, ord as u64))
+                .map(|(i, &n)| (n, base + i as u64))
                 .collect()
         })
         .collect();
@@ -256,14 +299,14 @@ fn top_values(segments: &[OrdinalCounts], size: usize) -> tantivy::Result<HashMa
         }
         // Candidates: each segment's `take` best values, with their count where known.
         let mut known: HashMap<String, Vec<Option<u32>>> = HashMap::new();
-        for (s, ((column, counts), list)) in segments.iter().zip(&lists).enumerate() {
+        for (s, ((column, base, counts), list)) in segments.iter().zip(&lists).enumerate() {
             let mut ords: Vec<u64> = list.iter().take(take).map(|&(_, o)| o).collect();
             ords.sort_unstable();
             let mut next = ords.iter();
             column
                 .dictionary()
                 .sorted_ords_to_term_cb(&ords, |b| {
-                    let n = next.next().map_or(0, |&o| counts[o as usize]);
+                    let n = next.next().map_or(0, |&o| counts[(o - base) as usize]);
                     let entry = known
                         .entry(String::from_utf8_lossy(b).into_owned())
                         .or_insert_with(|| vec![None; segments.len()]);
@@ -306,9 +349,10 @@ fn top_values(segments: &[OrdinalCounts], size: usize) -> tantivy::Result<HashMa
                 let mut total = low;
                 if high > low {
                     total = 0;
-                    for (column, counts) in segments {
+                    for (column, base, counts) in segments {
                         if let Some(ord) = column.dictionary().term_ord(value.as_bytes())? {
-                            total += u64::from(counts.get(ord as usize).copied().unwrap_or(0));
+                            let i = ord.checked_sub(*base).map(|i| i as usize);
+                            total += u64::from(i.and_then(|i| counts.get(i)).copied().unwrap_or(0));
                         }
                     }
                 }
@@ -327,6 +371,19 @@ impl FacetSegmentCollector {
         let docs = &self.block;
         if docs.is_empty() {
             return;
+        }
+        if let Some(c) = &mut self.combined {
+            let column = c.column.ords();
+            self.row_docs.clear();
+            self.rows.clear();
+            column.row_ids_for_docs(docs, &mut self.row_docs, &mut self.rows);
+            self.ords.clear();
+            self.ords.resize(self.rows.len(), 0);
+            column.values.get_vals(&self.rows, &mut self.ords);
+            // Each value is in a document once (see `document::facet_values`).
+            for &ord in &self.ords {
+                c.counts[ord as usize] += 1;
+            }
         }
         for (_, counter) in &mut self.text {
             let Some(c) = counter else { continue };
@@ -360,8 +417,22 @@ impl FacetSegmentCollector {
                     }
                 }
                 None => {
+                    // Rows for the whole block at once (a batched rank lookup on an optional
+                    // column), then each document's first value.
                     out.fill(None);
-                    column.first_vals(docs, out);
+                    self.row_docs.clear();
+                    self.rows.clear();
+                    column.row_ids_for_docs(docs, &mut self.row_docs, &mut self.rows);
+                    self.ords.clear();
+                    self.ords.resize(self.rows.len(), 0);
+                    column.values.get_vals(&self.rows, &mut self.ords);
+                    let mut k = 0;
+                    for (&doc, &v) in self.row_docs.iter().zip(&self.ords) {
+                        while docs[k] != doc {
+                            k += 1;
+                        }
+                        out[k].get_or_insert(v);
+                    }
                 }
             }
             for v in out.iter().flatten() {
@@ -391,11 +462,21 @@ impl SegmentCollector for FacetSegmentCollector {
     fn harvest(mut self) -> SegmentTallies {
         self.count_block();
         SegmentTallies {
-            text: self
-                .text
-                .into_iter()
-                .map(|(name, c)| (name, c.map(|c| (c.column, c.counts))))
-                .collect(),
+            text: match self.combined {
+                Some(c) => c
+                    .ranges
+                    .iter()
+                    .map(|&(name, lo, hi)| {
+                        let counts = c.counts[lo as usize..hi as usize].to_vec();
+                        (name, Some((c.column.clone(), lo, counts)))
+                    })
+                    .collect(),
+                None => self
+                    .text
+                    .into_iter()
+                    .map(|(name, c)| (name, c.map(|c| (c.column, 0, c.counts))))
+                    .collect(),
+            },
             numbers: self
                 .numbers
                 .into_iter()
@@ -409,9 +490,54 @@ impl SegmentCollector for FacetSegmentCollector {
 mod tests {
     use tantivy::query::AllQuery;
     use tantivy::schema::{Schema, FAST, INDEXED, STRING};
-    use tantivy::{doc, Index};
+    use tantivy::{doc, Index, TantivyDocument};
 
     use super::*;
+
+    #[test]
+    fn a_combined_column_counts_each_field_apart() {
+        let mut sb = Schema::builder();
+        let combined = sb.add_text_field("facet_values", STRING | FAST);
+        let other = sb.add_text_field("other", STRING);
+        let index = Index::create_in_ram(sb.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let value = |field: &str, v: &str| format!("{field}{COMBINED_SEP}{v}");
+        // "Lima" is both a person's name and a place: counted apart.
+        let docs = [
+            vec![value("author", "Ana"), value("people", "Lima"), value("places", "Lima")],
+            vec![value("author", "Ana"), value("places", "Lima"), value("places", "Oslo")],
+            vec![value("people", "Bo"), value("people", "Lima")],
+        ];
+        for values in &docs {
+            let mut d = TantivyDocument::default();
+            for v in values {
+                d.add_text(combined, v);
+            }
+            w.add_document(d).unwrap();
+        }
+        w.commit().unwrap();
+        // A segment without the column at all.
+        w.add_document(doc!(other => "x")).unwrap();
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 2);
+        let tallies = searcher
+            .search(
+                &AllQuery,
+                &FacetCollector {
+                    text_fields: vec!["author", "people", "places"],
+                    combined: Some("facet_values"),
+                    number_fields: vec![],
+                    derived: vec![],
+                    size: 10,
+                },
+            )
+            .unwrap();
+        let top = |f: &str| tallies.top_text(f, 10);
+        assert_eq!(top("author"), vec![("Ana".to_string(), 2)]);
+        assert_eq!(top("people"), vec![("Lima".to_string(), 2), ("Bo".to_string(), 1)]);
+        assert_eq!(top("places"), vec![("Lima".to_string(), 2), ("Oslo".to_string(), 1)]);
+    }
 
     #[test]
     fn many_documents_count_the_same_in_blocks() {
@@ -438,6 +564,7 @@ mod tests {
                 &AllQuery,
                 &FacetCollector {
                     text_fields: vec!["people"],
+                    combined: None,
                     number_fields: vec!["year"],
                     derived: vec![],
                     size: 10,
@@ -476,6 +603,7 @@ mod tests {
                 &AllQuery,
                 &FacetCollector {
                     text_fields: vec!["people"],
+                    combined: None,
                     number_fields: vec!["year"],
                     derived: vec![],
                     size: 10,
@@ -504,6 +632,7 @@ mod tests {
         let searcher = index.reader().unwrap().searcher();
         let collector = FacetCollector {
             text_fields: vec![],
+            combined: None,
             number_fields: vec!["year_month", "year"],
             derived: vec![("year", "year_month", 100)],
             size: 10,
@@ -534,6 +663,7 @@ mod tests {
         assert_eq!(searcher.segment_readers().len(), 3);
         let collector = FacetCollector {
             text_fields: vec!["people"],
+            combined: None,
             number_fields: vec![],
             derived: vec![],
             size: 3,

@@ -28,6 +28,7 @@ pub mod names {
     pub const ARTICLE_ID: &str = "article_id";
     pub const PATH: &str = "path";
     pub const PATHS: &str = "paths";
+    pub const FACET_VALUES: &str = "facet_values";
     pub const SOURCES: &str = "sources";
     pub const LOCATOR: &str = "locator";
     pub const TITLE: &str = "title";
@@ -217,6 +218,7 @@ pub struct Fields {
     pub article_id: Field,
     pub path: Field,
     pub paths: Field,
+    pub facet_values: Field,
     pub sources: Field,
     pub locator: Field,
     pub title: Field,
@@ -266,6 +268,7 @@ impl Fields {
             article_id: f(ARTICLE_ID)?,
             path: f(PATH)?,
             paths: f(PATHS)?,
+            facet_values: f(FACET_VALUES)?,
             sources: f(SOURCES)?,
             locator: f(LOCATOR)?,
             title: f(TITLE)?,
@@ -342,7 +345,7 @@ mod tests {
             year:u64:indexed:stored:fast year_month:u64:indexed:fast \
             published:facet:indexed:stored people:string:indexed:stored:fast:multi \
             people_text:text:indexed people_info:stored places:string:indexed:stored:fast:multi \
-            format:string:indexed:stored:fast \
+            facet_values:string:fast:multi format:string:indexed:stored:fast \
             source:string:indexed:stored:fast url:stored tags:string:indexed:stored:fast:multi \
             provenance:stored hash:string:indexed:stored speaker:string:indexed:stored:fast \
             speaker_text:text:indexed speaker_aliases:stored:multi text:text:indexed \
@@ -350,7 +353,7 @@ mod tests {
             attribution:string:indexed:stored:fast start:u64:fast end:u64:fast \
             file_size:u64:stored:fast file_mtime:i64:stored:fast file_entries:stored";
         assert_eq!(got.join(" "), expected);
-        assert_eq!(s.version, 8);
+        assert_eq!(s.version, 9);
     }
 
     #[test]

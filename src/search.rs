@@ -159,6 +159,7 @@ pub fn search_each(
     let size = req.facet_size.max(1);
     let facet_collector = FacetCollector {
         text_fields: vec![names::AUTHOR, names::PEOPLE, names::PLACES],
+        combined: Some(names::FACET_VALUES),
         number_fields: vec![names::YEAR_MONTH, names::YEAR],
         derived: vec![(names::YEAR, names::YEAR_MONTH, 100)],
         size,
@@ -442,6 +443,7 @@ fn speakers_named(
 fn speaker_values(searcher: &Searcher, q: &dyn Query) -> Result<Vec<FacetCount>> {
     let every = FacetCollector {
         text_fields: vec![names::SPEAKER],
+        combined: None,
         number_fields: vec![],
         derived: vec![],
         size: usize::MAX,
