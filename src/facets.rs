@@ -160,10 +160,28 @@ pub struct FacetSegmentCollector {
     block: Vec<DocId>,
     /// For each number field, its value for each document of the block.
     values: Vec<Vec<Option<u64>>>,
-    /// Scratch space for reading multi-valued columns: (document, row) pairs and values.
-    row_docs: Vec<DocId>,
+    scratch: BlockValues,
+}
+
+/// The values of one column for a block of documents: (document, value) pairs in document order.
+#[derive(Default)]
+struct BlockValues {
+    docs: Vec<DocId>,
     rows: Vec<u32>,
-    ords: Vec<u64>,
+    values: Vec<u64>,
+}
+
+impl BlockValues {
+    /// Read `column` for `docs` (sorted): rows for the whole block, then their values, one call
+    /// each (a batched rank lookup on an optional column).
+    fn read(&mut self, column: &Column<u64>, docs: &[DocId]) {
+        self.docs.clear();
+        self.rows.clear();
+        column.row_ids_for_docs(docs, &mut self.docs, &mut self.rows);
+        self.values.clear();
+        self.values.resize(self.rows.len(), 0);
+        column.values.get_vals(&self.rows, &mut self.values);
+    }
 }
 
 /// One segment's counts, merged by [`FacetCollector::merge_fruits`].
@@ -230,9 +248,7 @@ impl Collector for FacetCollector {
             derived,
             block: Vec::with_capacity(BLOCK),
             values: vec![vec![None; BLOCK]; self.number_fields.len()],
-            row_docs: Vec::new(),
-            rows: Vec::new(),
-            ords: Vec::new(),
+            scratch: BlockValues::default(),
         })
     }
 
@@ -374,27 +390,17 @@ impl FacetSegmentCollector {
         }
         if let Some(c) = &mut self.combined {
             let column = c.column.ords();
-            self.row_docs.clear();
-            self.rows.clear();
-            column.row_ids_for_docs(docs, &mut self.row_docs, &mut self.rows);
-            self.ords.clear();
-            self.ords.resize(self.rows.len(), 0);
-            column.values.get_vals(&self.rows, &mut self.ords);
+            self.scratch.read(column, docs);
             // Each value is in a document once (see `document::facet_values`).
-            for &ord in &self.ords {
+            for &ord in &self.scratch.values {
                 c.counts[ord as usize] += 1;
             }
         }
         for (_, counter) in &mut self.text {
             let Some(c) = counter else { continue };
             let column = c.column.ords();
-            self.row_docs.clear();
-            self.rows.clear();
-            column.row_ids_for_docs(docs, &mut self.row_docs, &mut self.rows);
-            self.ords.clear();
-            self.ords.resize(self.rows.len(), 0);
-            column.values.get_vals(&self.rows, &mut self.ords);
-            for (&doc, &ord) in self.row_docs.iter().zip(&self.ords) {
+            self.scratch.read(column, docs);
+            for (&doc, &ord) in self.scratch.docs.iter().zip(&self.scratch.values) {
                 let i = ord as usize;
                 // A value repeated within one document counts once.
                 if c.last_doc[i] != doc + 1 {
@@ -417,17 +423,11 @@ impl FacetSegmentCollector {
                     }
                 }
                 None => {
-                    // Rows for the whole block at once (a batched rank lookup on an optional
-                    // column), then each document's first value.
+                    // Each document's first value.
                     out.fill(None);
-                    self.row_docs.clear();
-                    self.rows.clear();
-                    column.row_ids_for_docs(docs, &mut self.row_docs, &mut self.rows);
-                    self.ords.clear();
-                    self.ords.resize(self.rows.len(), 0);
-                    column.values.get_vals(&self.rows, &mut self.ords);
+                    self.scratch.read(column, docs);
                     let mut k = 0;
-                    for (&doc, &v) in self.row_docs.iter().zip(&self.ords) {
+                    for (&doc, &v) in self.scratch.docs.iter().zip(&self.scratch.values) {
                         while docs[k] != doc {
                             k += 1;
                         }
