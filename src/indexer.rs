@@ -1,12 +1,16 @@
 //! Build and update an index from folders of articles, incrementally.
 //!
-//! A run walks the roots, compares every file with its `file` record (size and mtime, then the
-//! content hash), parses and extracts only what changed (in parallel, with rayon), and writes
-//! through the one `IndexWriter`. Articles are content-addressed: identical text at two paths is
-//! one article whose `paths` lists both. Every batch of files ends in a commit that carries the
-//! schema and extractor versions, so a crash keeps all work up to the last commit; the next run
-//! picks up from there. When the extractor version in the index differs from this binary's,
-//! every article is re-extracted.
+//! A run walks each root in the byte order of its paths beside the `file` records of the last
+//! commit, read as a stream in the same order ([`crate::file_records`]); it compares every file
+//! with its record (size and mtime, then the content hash), parses and extracts only what changed
+//! (in parallel, with rayon), and writes through the one `IndexWriter`. Neither list is held in
+//! memory, nor any per-article state beyond the articles touched since the last commit.
+//!
+//! Articles are content-addressed: identical text at two paths is one article whose `paths` lists
+//! both. Work is committed every `commit_every_files` changed files, every `commit_every`, and at
+//! the end, each commit carrying the schema and extractor versions, so a crash keeps all work up
+//! to the last commit and the next run picks up from there. When the extractor version in the
+//! index differs from this binary's, every article is re-extracted.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
