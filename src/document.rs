@@ -350,7 +350,8 @@ pub fn file_doc(f: &Fields, rec: &FileRecord) -> TantivyDocument {
     doc.add_u64(f.file_size, rec.size);
     doc.add_i64(f.file_mtime, rec.mtime);
     doc.add_text(f.hash, &rec.hash);
-    doc.add_text(f.file_entries, serde_json::to_string(&rec.entries).unwrap_or_default());
+    let state = serde_json::json!({ "hash": rec.hash, "entries": rec.entries });
+    doc.add_text(f.file_entries, state.to_string());
     doc
 }
 

@@ -5,15 +5,15 @@
 //! segment. A record's key comes from the term dictionary of the `id` field (`file:PATH`, in
 //! sorted order per segment), its size and modification time from fast columns, so streaming
 //! every record reads no block of the document store. The rest of a record (content hash and the
-//! articles it produced) is read from the store only for files that changed.
+//! articles it produced) is read, only for files that changed, from the `file_entries` column.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 
 use tantivy::columnar::Column;
 use tantivy::fastfield::AliveBitSet;
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, DocSet, InvertedIndexReader, Searcher, TantivyDocument, TERMINATED};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocSet, InvertedIndexReader, Searcher, TERMINATED};
 
 use crate::document::{file_record_id, FileRecord};
 use crate::error::{Error, Result};
@@ -193,17 +193,28 @@ fn prefix_end(prefix: &[u8]) -> Vec<u8> {
     vec![u8::MAX; prefix.len() + 1]
 }
 
-/// The whole record of a file, read from the document store.
-pub fn load(searcher: &Searcher, fields: &Fields, addr: DocAddress) -> Result<FileRecord> {
-    let f = fields;
-    let doc: TantivyDocument = searcher.doc(addr)?;
-    let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+/// The whole record of a streamed file: its hash and articles come from the `file_entries`
+/// column, so no block of the document store is read.
+pub fn load(searcher: &Searcher, stored: &StoredFile) -> Result<FileRecord> {
+    #[derive(serde::Deserialize, Default)]
+    struct State {
+        hash: String,
+        entries: Vec<(String, Option<String>)>,
+    }
+    let seg = searcher.segment_reader(stored.addr.segment_ord);
+    let mut json = String::new();
+    if let Some(column) = seg.fast_fields().str(names::FILE_ENTRIES)? {
+        if let Some(ord) = column.term_ords(stored.addr.doc_id).next() {
+            column.ord_to_str(ord, &mut json).map_err(io_error)?;
+        }
+    }
+    let state: State = serde_json::from_str(&json).unwrap_or_default();
     Ok(FileRecord {
-        path: text(f.path),
-        size: doc.get_first(f.file_size).and_then(|v| v.as_u64()).unwrap_or(0),
-        mtime: doc.get_first(f.file_mtime).and_then(|v| v.as_i64()).unwrap_or(0),
-        hash: text(f.hash),
-        entries: serde_json::from_str(&text(f.file_entries)).unwrap_or_default(),
+        path: stored.key.clone(),
+        size: stored.size,
+        mtime: stored.mtime,
+        hash: state.hash,
+        entries: state.entries,
     })
 }
 
@@ -268,7 +279,7 @@ mod tests {
         assert!(stream.next_if("/n/a/2.5.txt").unwrap().is_none());
         let two = stream.next_if("/n/a/2.txt").unwrap().unwrap();
         assert_eq!((two.size, two.mtime), (2, 20));
-        let full = load(&searcher, &f, two.addr).unwrap();
+        let full = load(&searcher, &two).unwrap();
         assert_eq!(full, record("/n/a/2.txt", 2));
 
         assert!(keys(&mut RecordStream::empty()).is_empty());

@@ -508,7 +508,7 @@ impl Run<'_> {
     /// The whole record of a file as the run found it.
     fn load_record(&self, stored: &StoredFile) -> Result<FileRecord> {
         match &self.snapshot {
-            Some(searcher) => file_records::load(searcher, self.fields(), stored.addr),
+            Some(searcher) => file_records::load(searcher, stored),
             None => Ok(FileRecord {
                 path: stored.key.clone(),
                 size: stored.size,

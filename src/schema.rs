@@ -351,9 +351,9 @@ mod tests {
             speaker_text:text:indexed speaker_aliases:stored:multi text:text:indexed \
             quote_row:string:fast \
             attribution:string:indexed:stored:fast start:u64:fast end:u64:fast \
-            file_size:u64:stored:fast file_mtime:i64:stored:fast file_entries:stored";
+            file_size:u64:stored:fast file_mtime:i64:stored:fast file_entries:string:fast";
         assert_eq!(got.join(" "), expected);
-        assert_eq!(s.version, 9);
+        assert_eq!(s.version, 10);
     }
 
     #[test]
