@@ -539,6 +539,17 @@ mod tests {
         assert_eq!(top("places"), vec![("Lima".to_string(), 2), ("Oslo".to_string(), 1)]);
     }
 
+    /// Counts of the `people` and `year` fields, 10 values each.
+    fn people_and_year() -> FacetCollector {
+        FacetCollector {
+            text_fields: vec!["people"],
+            combined: None,
+            number_fields: vec!["year"],
+            derived: vec![],
+            size: 10,
+        }
+    }
+
     #[test]
     fn many_documents_count_the_same_in_blocks() {
         // More documents than one block, with a block boundary inside a run of one value.
@@ -559,18 +570,7 @@ mod tests {
         }
         w.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let tallies = searcher
-            .search(
-                &AllQuery,
-                &FacetCollector {
-                    text_fields: vec!["people"],
-                    combined: None,
-                    number_fields: vec!["year"],
-                    derived: vec![],
-                    size: 10,
-                },
-            )
-            .unwrap();
+        let tallies = searcher.search(&AllQuery, &people_and_year()).unwrap();
         let count = |v: &str| tallies.text["people"].get(v).copied().unwrap_or(0);
         assert_eq!(count("Even"), n.div_ceil(2));
         assert_eq!(count("Odd"), n / 2);
@@ -598,18 +598,7 @@ mod tests {
         w.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
         assert_eq!(searcher.segment_readers().len(), 2);
-        let tallies = searcher
-            .search(
-                &AllQuery,
-                &FacetCollector {
-                    text_fields: vec!["people"],
-                    combined: None,
-                    number_fields: vec!["year"],
-                    derived: vec![],
-                    size: 10,
-                },
-            )
-            .unwrap();
+        let tallies = searcher.search(&AllQuery, &people_and_year()).unwrap();
         assert_eq!(
             tallies.top_text("people", 10),
             vec![("Ana Lima".to_string(), 2), ("Bo Chen".to_string(), 1)]
