@@ -233,6 +233,10 @@ struct Run<'a> {
     dirty: HashMap<String, BTreeSet<SourceRef>>,
     /// Articles parsed since the last flush.
     cache: HashMap<String, PreparedArticle>,
+    /// Articles that could not be re-read from their remaining sources (those files changed
+    /// too, and may yet be read in this run), with the sources their indexed document still
+    /// lists. They are tried again when their sources change, and for the last time at the end.
+    deferred: HashMap<String, BTreeSet<SourceRef>>,
     /// Whether anything was written to the index in this run.
     changed: bool,
     /// Files changed or removed since the last commit, and when it was.
@@ -286,6 +290,7 @@ pub fn run(store: &Store, opts: &IndexOptions, progress: &dyn Progress) -> Resul
         snapshot,
         dirty: HashMap::new(),
         cache: HashMap::new(),
+        deferred: HashMap::new(),
         changed: false,
         since_commit: 0,
         last_commit: Instant::now(),
@@ -294,6 +299,7 @@ pub fn run(store: &Store, opts: &IndexOptions, progress: &dyn Progress) -> Resul
     for root in &roots {
         run.index_root(root, progress)?;
     }
+    run.flush_last()?;
     // A run that changed nothing leaves the last commit as it is.
     if run.changed || fresh {
         run.commit()?;
@@ -769,7 +775,16 @@ impl Run<'_> {
         self.flush()?;
         self.store.commit(&mut self.writer)?;
         let searcher = self.store.reader()?.searcher();
-        self.sources.committed_at(&self.store.fields, &searcher)?;
+        // A deferred article's document still lists its old sources: keep what they are now.
+        let f = *self.fields();
+        let mut keep = Vec::with_capacity(self.deferred.len());
+        for id in self.deferred.keys() {
+            keep.push((id.clone(), self.sources.get(&f, id)?.clone()));
+        }
+        self.sources.committed_at(&f, &searcher)?;
+        for (id, now) in keep {
+            *self.sources.get(&f, &id)? = now;
+        }
         self.summary.commits += 1;
         self.since_commit = 0;
         self.last_commit = Instant::now();
@@ -779,8 +794,30 @@ impl Run<'_> {
     /// Rewrite every article whose sources changed since the last flush. Called after every
     /// batch, so tantivy's indexing threads work while the next batch is parsed.
     fn flush(&mut self) -> Result<()> {
+        self.flush_articles(false)
+    }
+
+    /// The last flush of the run: deferred articles are read one last time, and those that
+    /// still cannot be are removed and reported.
+    fn flush_last(&mut self) -> Result<()> {
+        self.flush_articles(true)
+    }
+
+    fn flush_articles(&mut self, last: bool) -> Result<()> {
         let f = *self.fields();
-        let dirty = std::mem::take(&mut self.dirty);
+        let mut dirty = std::mem::take(&mut self.dirty);
+        if last {
+            for (id, before) in self.deferred.drain() {
+                dirty.insert(id, before);
+            }
+        } else {
+            // A deferred article's document lists the sources it had when it was deferred.
+            for (id, before) in dirty.iter_mut() {
+                if let Some(listed) = self.deferred.remove(id) {
+                    *before = listed;
+                }
+            }
+        }
         let mut cache = std::mem::take(&mut self.cache);
         let mut ids: Vec<&String> = dirty.keys().collect();
         ids.sort();
@@ -793,26 +830,37 @@ impl Run<'_> {
             if &now == before && !before.is_empty() {
                 continue;
             }
+            let prepared = if now.is_empty() {
+                None
+            } else {
+                let sources: Vec<SourceRef> = now.iter().cloned().collect();
+                match cache.remove(id) {
+                    Some(p) => Some((p, sources)),
+                    None => match reparse(id, &sources, &self.opts.parse) {
+                        Some(p) => Some((p, sources)),
+                        // The remaining sources changed too, and this run may yet read them:
+                        // leave the document as it is until then.
+                        None if !last && !before.is_empty() => {
+                            self.deferred.insert(id.clone(), before.clone());
+                            continue;
+                        }
+                        None => {
+                            let path = sources[0].display();
+                            self.fail(
+                                &path,
+                                "could not re-read this article to update its list of paths",
+                            );
+                            None
+                        }
+                    },
+                }
+            };
             if !before.is_empty() {
                 self.writer.delete_term(Term::from_field_text(f.article_id, id));
             }
-            if now.is_empty() {
-                continue;
-            }
-            let sources: Vec<SourceRef> = now.into_iter().collect();
-            let prepared = match cache.remove(id) {
-                Some(p) => Some(p),
-                None => reparse(id, &sources, &self.opts.parse),
-            };
-            match prepared {
-                Some(p) => {
-                    self.writer.add_document(article_doc(&f, &p, &sources))?;
-                    quotes.extend(quote_docs(&f, &p, &sources));
-                }
-                None => {
-                    let path = sources[0].display();
-                    self.fail(&path, "could not re-read this article to update its list of paths");
-                }
+            if let Some((p, sources)) = prepared {
+                self.writer.add_document(article_doc(&f, &p, &sources))?;
+                quotes.extend(quote_docs(&f, &p, &sources));
             }
         }
         for q in quotes {
@@ -920,6 +968,79 @@ mod tests {
         let empty = run(&store, &opts, &NoProgress).unwrap();
         assert_eq!((empty.removed, empty.articles), (10, 0), "{empty:?}");
         assert!(file_records_left(&store).is_empty());
+    }
+
+    /// Copies of one article in two files far apart, with filler between them so the two land
+    /// in different batches, indexed once.
+    fn two_copies(corpus: &Path) {
+        for i in 0..8 {
+            write(corpus, &format!("m/{i}.txt"), &format!("Filler story {i} about the harbour."));
+        }
+        copy(corpus, "a/one.txt", "The wire story that two papers ran.");
+        copy(corpus, "z/two.txt", "The wire story that two papers ran.");
+    }
+
+    /// A file with the same title and text as any other written with the same `body`.
+    fn copy(dir: &Path, name: &str, body: &str) {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, format!("Wire story\n\n{body}\n")).unwrap();
+    }
+
+    fn small_commits(roots: Vec<PathBuf>) -> IndexOptions {
+        IndexOptions {
+            roots,
+            commit_every_files: 2,
+            memory_budget: 20_000_000,
+            ..IndexOptions::default()
+        }
+    }
+
+    #[test]
+    fn both_copies_changing_in_one_run_is_no_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        let store = Store::open_or_create(&dir.path().join("idx")).unwrap();
+        two_copies(&corpus);
+        let opts = small_commits(vec![corpus.clone()]);
+        let first = run(&store, &opts, &NoProgress).unwrap();
+        assert_eq!((first.duplicate, first.articles), (1, 9), "{first:?}");
+        let pair = vec!["one.txt".to_string(), "two.txt".to_string()];
+        assert!(article_paths(&store).contains(&pair));
+
+        // Every file changes, so the two copies are read in different batches.
+        std::thread::sleep(Duration::from_millis(20));
+        for i in 0..8 {
+            write(&corpus, &format!("m/{i}.txt"), &format!("Filler story {i}, corrected."));
+        }
+        copy(&corpus, "a/one.txt", "The first paper rewrote the story.");
+        copy(&corpus, "z/two.txt", "The second paper rewrote it too.");
+        let next = run(&store, &opts, &NoProgress).unwrap();
+        assert_eq!((next.updated, next.failed, next.articles), (10, 0, 10), "{next:?}");
+        let paths = article_paths(&store);
+        assert!(!paths.contains(&pair), "{paths:?}");
+        assert!(paths.contains(&vec!["one.txt".to_string()]), "{paths:?}");
+        assert!(paths.contains(&vec!["two.txt".to_string()]), "{paths:?}");
+    }
+
+    #[test]
+    fn a_copy_changed_outside_the_run_is_reported_and_its_article_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        let store = Store::open_or_create(&dir.path().join("idx")).unwrap();
+        two_copies(&corpus);
+        run(&store, &small_commits(vec![corpus.clone()]), &NoProgress).unwrap();
+
+        std::thread::sleep(Duration::from_millis(20));
+        copy(&corpus, "a/one.txt", "The first paper rewrote the story.");
+        copy(&corpus, "z/two.txt", "The second paper rewrote it too.");
+        // Only the first copy's folder is indexed: the other copy cannot be read as it was.
+        let next = run(&store, &small_commits(vec![corpus.join("a")]), &NoProgress).unwrap();
+        assert_eq!(next.failed, 1, "{next:?}");
+        assert!(next.failures[0].reason.contains("re-read"), "{next:?}");
+        let paths = article_paths(&store);
+        assert!(!paths.iter().any(|p| p.contains(&"two.txt".to_string())), "{paths:?}");
+        assert!(paths.contains(&vec!["one.txt".to_string()]), "{paths:?}");
     }
 
     fn file_records_left(store: &Store) -> Vec<String> {
