@@ -14,9 +14,11 @@
 //! by value). The result is exact.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::column_index::MultiValueIndex;
+use tantivy::columnar::{Column, ColumnIndex, StrColumn};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// Counts, per field, of the distinct values of the matching documents.
@@ -169,6 +171,11 @@ struct BlockValues {
     docs: Vec<DocId>,
     rows: Vec<u32>,
     values: Vec<u64>,
+    /// Multi-valued columns: the documents with values, their ranks, and the first row of
+    /// each rank and the next.
+    with_values: Vec<DocId>,
+    ranks: Vec<u32>,
+    bounds: Vec<u32>,
 }
 
 impl BlockValues {
@@ -181,6 +188,56 @@ impl BlockValues {
         self.values.clear();
         self.values.resize(self.rows.len(), 0);
         column.values.get_vals(&self.rows, &mut self.values);
+    }
+
+    /// Add one to `counts[value]` for every value of `column` in `docs` (sorted).
+    ///
+    /// For a multi-valued column, tantivy resolves rows one document at a time (a rank lookup
+    /// and two offset reads each) and then reads values one row at a time. Here the ranks and
+    /// offsets of the whole block are read in one call each, and the values of documents whose
+    /// rows follow each other (articles written in one batch sit together) in one sequential
+    /// read: a few times faster on a block of search hits.
+    fn count_each(&mut self, column: &Column<u64>, docs: &[DocId], counts: &mut [u32]) {
+        let ColumnIndex::Multivalued(MultiValueIndex::MultiValueIndexV2(index)) = &column.index
+        else {
+            self.read(column, docs);
+            for &v in &self.values {
+                counts[v as usize] += 1;
+            }
+            return;
+        };
+        self.with_values.clear();
+        self.ranks.clear();
+        index.optional_index.rank_if_exists_batch(docs, &mut self.with_values, &mut self.ranks);
+        self.rows.clear();
+        self.rows.extend(self.ranks.iter().flat_map(|&r| [r, r + 1]));
+        self.bounds.clear();
+        self.bounds.resize(self.rows.len(), 0);
+        index.start_index_column.get_vals(&self.rows, &mut self.bounds);
+        let mut run = 0..0;
+        for range in self.bounds.chunks_exact(2) {
+            if range[0] != run.end {
+                count_rows(column, run, &mut self.values, counts);
+                run = range[0]..range[0];
+            }
+            run.end = range[1];
+        }
+        count_rows(column, run, &mut self.values, counts);
+    }
+}
+
+/// Add one to `counts[value]` for the values of `column` in `rows`, read in one call.
+fn count_rows(column: &Column<u64>, rows: Range<u32>, buffer: &mut Vec<u64>, counts: &mut [u32]) {
+    let n = rows.len();
+    if n == 0 {
+        return;
+    }
+    if buffer.len() < n {
+        buffer.resize(n, 0);
+    }
+    column.values.get_range(u64::from(rows.start), &mut buffer[..n]);
+    for &v in &buffer[..n] {
+        counts[v as usize] += 1;
     }
 }
 
@@ -389,12 +446,8 @@ impl FacetSegmentCollector {
             return;
         }
         if let Some(c) = &mut self.combined {
-            let column = c.column.ords();
-            self.scratch.read(column, docs);
             // Each value is in a document once (see `document::facet_values`).
-            for &ord in &self.scratch.values {
-                c.counts[ord as usize] += 1;
-            }
+            self.scratch.count_each(c.column.ords(), docs, &mut c.counts);
         }
         for (_, counter) in &mut self.text {
             let Some(c) = counter else { continue };
@@ -537,6 +590,47 @@ mod tests {
         assert_eq!(top("author"), vec![("Ana".to_string(), 2)]);
         assert_eq!(top("people"), vec![("Lima".to_string(), 2), ("Bo".to_string(), 1)]);
         assert_eq!(top("places"), vec![("Lima".to_string(), 2), ("Oslo".to_string(), 1)]);
+    }
+
+    #[test]
+    fn counting_a_block_at_once_matches_counting_each_document() {
+        // Documents with no value, one, or several; picked with gaps and in runs, so that
+        // rows are read both in one run and apart.
+        let mut sb = Schema::builder();
+        let people = sb.add_text_field("people", STRING | FAST);
+        let index = Index::create_in_ram(sb.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let n = 200u32;
+        for i in 0..n {
+            let mut d = TantivyDocument::default();
+            for k in 0..(i * 7 % 5) {
+                d.add_text(people, format!("person {}", (i + k * 11) % 23));
+            }
+            w.add_document(d).unwrap();
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let column = searcher.segment_reader(0).fast_fields().str("people").unwrap().unwrap();
+        let ords = column.ords();
+        for docs in [
+            (0..n).collect::<Vec<DocId>>(),
+            (0..n).filter(|d| d % 3 != 1).collect(),
+            (0..n).filter(|d| d % 17 == 0).collect(),
+        ] {
+            let mut expected = vec![0u32; column.num_terms()];
+            for &doc in &docs {
+                for ord in ords.values_for_doc(doc) {
+                    expected[ord as usize] += 1;
+                }
+            }
+            let mut counts = vec![0u32; column.num_terms()];
+            let mut block = BlockValues::default();
+            for chunk in docs.chunks(BLOCK) {
+                block.count_each(ords, chunk, &mut counts);
+            }
+            assert!(expected.iter().sum::<u32>() > 0);
+            assert_eq!(counts, expected, "{} documents", docs.len());
+        }
     }
 
     /// Counts of the `people` and `year` fields, 10 values each.
