@@ -131,7 +131,84 @@ type NumberColumn = Option<(Column<u64>, NumberCounts)>;
 
 /// A text field's column in one segment with its counts: `counts[i]` is the count of ordinal
 /// `base + i` (a field's values are one range of ordinals in a combined column).
-type OrdinalCounts = (StrColumn, u64, Vec<u32>);
+/// One segment's counts of one text field. Its most frequent values are ordered and looked up
+/// in the segment's dictionary when the segment is harvested, on the thread that counted it, so
+/// that the merge (on one thread) mostly compares strings.
+pub struct OrdinalCounts {
+    column: StrColumn,
+    /// The ordinal of `counts[0]`.
+    base: u64,
+    counts: Vec<u32>,
+    /// (count, ordinal) of every counted value; the first `take + 1` most frequent first, for
+    /// the last `take` ordered.
+    list: Vec<(u32, u64)>,
+    /// The values and counts of the first `take` entries of `list`, looked up at harvest.
+    named: Option<(usize, Vec<(String, u32)>)>,
+}
+
+impl OrdinalCounts {
+    fn new(column: StrColumn, base: u64, counts: Vec<u32>, take: usize) -> OrdinalCounts {
+        let list = counts
+            .iter()
+            .enumerate()
+            .filter(|&(_, &n)| n > 0)
+            .map(|(i, &n)| (n, base + i as u64))
+            .collect();
+        let mut c = OrdinalCounts { column, base, counts, list, named: None };
+        // A failed lookup is tried again, and reported, by the merge.
+        c.named = c.names(take).ok().map(|named| (take, named));
+        c
+    }
+
+    /// The values and counts of the `take` most frequent values (ties by ordinal).
+    fn names(&mut self, take: usize) -> tantivy::Result<Vec<(String, u32)>> {
+        if let Some((t, named)) = self.named.take() {
+            if t == take {
+                return Ok(named);
+            }
+        }
+        let most_first = |a: &(u32, u64), b: &(u32, u64)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        // Only the first `take + 1` entries need to be in order.
+        let list = &mut self.list;
+        if take.saturating_add(1) < list.len() {
+            list.select_nth_unstable_by(take, most_first);
+            list[..=take].sort_unstable_by(most_first);
+        } else {
+            list.sort_unstable_by(most_first);
+        }
+        let mut ords: Vec<u64> = list.iter().take(take).map(|&(_, o)| o).collect();
+        ords.sort_unstable();
+        let mut out = Vec::with_capacity(ords.len());
+        let mut next = ords.iter();
+        let (counts, base) = (&self.counts, self.base);
+        self.column
+            .dictionary()
+            .sorted_ords_to_term_cb(&ords, |b| {
+                let n = next.next().map_or(0, |&o| counts[(o - base) as usize]);
+                out.push((String::from_utf8_lossy(b).into_owned(), n));
+            })
+            .map_err(tantivy::TantivyError::from)?;
+        Ok(out)
+    }
+
+    /// The count of the value `take` places from the top (0 when there is none): no value
+    /// outside the first `take` has more. Valid after `names(take)`.
+    fn first_not_taken(&self, take: usize) -> u64 {
+        self.list.get(take).map_or(0, |&(n, _)| u64::from(n))
+    }
+
+    /// The count of `value` in this segment.
+    fn count_of(&self, value: &str) -> tantivy::Result<u64> {
+        let Some(ord) = self.column.dictionary().term_ord(value.as_bytes())? else { return Ok(0) };
+        let i = ord.checked_sub(self.base).map(|i| i as usize);
+        Ok(u64::from(i.and_then(|i| self.counts.get(i)).copied().unwrap_or(0)))
+    }
+}
+
+/// How many of each segment's best values are first taken as candidates for the top `size`.
+fn first_take(size: usize) -> usize {
+    size.max(1).saturating_mul(2).max(32)
+}
 
 /// The combined column of one segment, its counts by ordinal, and each field's ordinal range.
 pub struct CombinedCounts {
@@ -163,6 +240,8 @@ pub struct FacetSegmentCollector {
     /// For each number field, its value for each document of the block.
     values: Vec<Vec<Option<u64>>>,
     scratch: BlockValues,
+    /// How many values of each text field the merge keeps.
+    size: usize,
 }
 
 /// The values of one column for a block of documents: (document, value) pairs in document order.
@@ -306,6 +385,7 @@ impl Collector for FacetCollector {
             block: Vec::with_capacity(BLOCK),
             values: vec![vec![None; BLOCK]; self.number_fields.len()],
             scratch: BlockValues::default(),
+            size: self.size,
         })
     }
 
@@ -328,8 +408,8 @@ impl Collector for FacetCollector {
                 }
             }
         }
-        for (field, segments) in text {
-            let mut top = top_values(&segments, self.size)?;
+        for (field, mut segments) in text {
+            let mut top = top_values(&mut segments, self.size)?;
             if self.combined.is_some() {
                 let prefix = format!("{field}{COMBINED_SEP}");
                 top = top
@@ -344,55 +424,26 @@ impl Collector for FacetCollector {
 }
 
 /// The exact `size` most frequent values over all segments (see the module doc).
-fn top_values(segments: &[OrdinalCounts], size: usize) -> tantivy::Result<HashMap<String, u64>> {
-    // Per segment: (count, ordinal) of every counted value, most frequent first.
-    let mut lists: Vec<Vec<(u32, u64)>> = segments
-        .iter()
-        .map(|(_, base, counts)| {
-            counts
-                .iter()
-                .enumerate()
-                .filter(|&(_, &n)| n > 0)
-                .map(|(i, &n)| (n, base + i as u64))
-                .collect()
-        })
-        .collect();
-    let most_first = |a: &(u32, u64), b: &(u32, u64)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+fn top_values(
+    segments: &mut [OrdinalCounts],
+    size: usize,
+) -> tantivy::Result<HashMap<String, u64>> {
     let size = size.max(1);
-    let mut take = size.saturating_mul(2).max(32);
+    let mut take = first_take(size);
     loop {
-        // Only the first `take + 1` entries of each list need to be in order.
-        for l in &mut lists {
-            if take.saturating_add(1) < l.len() {
-                l.select_nth_unstable_by(take, most_first);
-                l[..=take].sort_unstable_by(most_first);
-            } else {
-                l.sort_unstable_by(most_first);
-            }
-        }
         // Candidates: each segment's `take` best values, with their count where known.
         let mut known: HashMap<String, Vec<Option<u32>>> = HashMap::new();
-        for (s, ((column, base, counts), list)) in segments.iter().zip(&lists).enumerate() {
-            let mut ords: Vec<u64> = list.iter().take(take).map(|&(_, o)| o).collect();
-            ords.sort_unstable();
-            let mut next = ords.iter();
-            column
-                .dictionary()
-                .sorted_ords_to_term_cb(&ords, |b| {
-                    let n = next.next().map_or(0, |&o| counts[(o - base) as usize]);
-                    let entry = known
-                        .entry(String::from_utf8_lossy(b).into_owned())
-                        .or_insert_with(|| vec![None; segments.len()]);
-                    entry[s] = Some(n);
-                })
-                .map_err(tantivy::TantivyError::from)?;
+        let n_segments = segments.len();
+        for (s, segment) in segments.iter_mut().enumerate() {
+            for (value, n) in segment.names(take)? {
+                known.entry(value).or_insert_with(|| vec![None; n_segments])[s] = Some(n);
+            }
         }
         // A value missing from a segment's candidates has at most that segment's first count
         // not taken there.
-        let limit: Vec<u64> =
-            lists.iter().map(|l| l.get(take).map_or(0, |&(n, _)| u64::from(n))).collect();
+        let limit: Vec<u64> = segments.iter().map(|s| s.first_not_taken(take)).collect();
         let outside: u64 = limit.iter().sum();
-        let complete = lists.iter().all(|l| l.len() <= take);
+        let complete = segments.iter().all(|s| s.list.len() <= take);
         // (value, lowest possible count, highest possible count)
         let mut bounds: Vec<(String, u64, u64)> = known
             .into_iter()
@@ -422,11 +473,8 @@ fn top_values(segments: &[OrdinalCounts], size: usize) -> tantivy::Result<HashMa
                 let mut total = low;
                 if high > low {
                     total = 0;
-                    for (column, base, counts) in segments {
-                        if let Some(ord) = column.dictionary().term_ord(value.as_bytes())? {
-                            let i = ord.checked_sub(*base).map(|i| i as usize);
-                            total += u64::from(i.and_then(|i| counts.get(i)).copied().unwrap_or(0));
-                        }
+                    for segment in segments.iter() {
+                        total += segment.count_of(&value)?;
                     }
                 }
                 top.push((value, total));
@@ -514,6 +562,7 @@ impl SegmentCollector for FacetSegmentCollector {
 
     fn harvest(mut self) -> SegmentTallies {
         self.count_block();
+        let take = first_take(self.size);
         SegmentTallies {
             text: match self.combined {
                 Some(c) => c
@@ -521,13 +570,15 @@ impl SegmentCollector for FacetSegmentCollector {
                     .iter()
                     .map(|&(name, lo, hi)| {
                         let counts = c.counts[lo as usize..hi as usize].to_vec();
-                        (name, Some((c.column.clone(), lo, counts)))
+                        (name, Some(OrdinalCounts::new(c.column.clone(), lo, counts, take)))
                     })
                     .collect(),
                 None => self
                     .text
                     .into_iter()
-                    .map(|(name, c)| (name, c.map(|c| (c.column, 0, c.counts))))
+                    .map(|(name, c)| {
+                        (name, c.map(|c| OrdinalCounts::new(c.column, 0, c.counts, take)))
+                    })
                     .collect(),
             },
             numbers: self
