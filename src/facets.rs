@@ -275,7 +275,7 @@ impl BlockValues {
     /// and two offset reads each) and then reads values one row at a time. Here the ranks and
     /// offsets of the whole block are read in one call each, and the values of documents whose
     /// rows follow each other (articles written in one batch sit together) in one sequential
-    /// read: a few times faster on a block of search hits.
+    /// read: about half the instructions on the benchmark's facet query.
     fn count_each(&mut self, column: &Column<u64>, docs: &[DocId], counts: &mut [u32]) {
         let ColumnIndex::Multivalued(MultiValueIndex::MultiValueIndexV2(index)) = &column.index
         else {
