@@ -7,8 +7,13 @@
 //! words, places, nationalities). The work is linear in the body: a name is at most
 //! [`MAX_NAME_TOKENS`] words of at most [`MAX_TOKEN_BYTES`] bytes each.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
 use std::sync::LazyLock;
+
+// Hashing short words is a large part of extraction: foldhash instead of SipHash (the keys are
+// the article's own words and the shipped lists; nothing here needs SipHash's DoS resistance
+// beyond foldhash's per-process seed).
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 /// One person named in an article.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -289,8 +294,17 @@ enum Class {
     Other,
 }
 
-fn lower(word: &str) -> String {
-    word.to_lowercase()
+/// The word in lowercase; borrowed when it has no uppercase letter (most words of a body).
+fn lower(word: &str) -> Cow<'_, str> {
+    if word.is_ascii() {
+        if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(word.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(word)
+        }
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
 }
 
 fn starts_upper(word: &str) -> bool {
@@ -298,41 +312,42 @@ fn starts_upper(word: &str) -> bool {
 }
 
 /// Per-article facts that decide whether a sentence-initial word is a name.
-struct Seen {
+/// Keys are lowercased words, borrowed from the article's list of keys.
+struct Seen<'k> {
     /// Words written in lowercase somewhere in the body.
-    lowercase: HashSet<String>,
+    lowercase: HashSet<&'k str>,
     /// Capitalised words seen somewhere other than at the start of a sentence.
-    capitalised_inside: HashSet<String>,
+    capitalised_inside: HashSet<&'k str>,
 }
 
-fn classify(word: &str, initial: bool, seen: &Seen) -> Class {
+/// What `word` (possessive removed) can be in a name; `key` is `lower(word)`.
+fn classify(word: &str, key: &str, initial: bool, seen: &Seen) -> Class {
     let lex = &*LEXICON;
     if word.len() > MAX_TOKEN_BYTES || !word.chars().any(char::is_alphabetic) {
         return Class::Other;
     }
-    let key = lower(word);
     if !starts_upper(word) {
-        return if PARTICLES.contains(&key.as_str()) { Class::Particle } else { Class::Other };
+        return if PARTICLES.contains(&key) { Class::Particle } else { Class::Other };
     }
-    if let Some(g) = lex.honorifics.get(&key) {
+    if let Some(g) = lex.honorifics.get(key) {
         return Class::Honorific(*g);
     }
     // "Judicial Watch": a function word that is also an organisation word names an
     // organisation inside a sentence.
-    if !initial && lex.function.contains(&key) && lex.organisations.contains(&key) {
+    if !initial && lex.function.contains(key) && lex.organisations.contains(key) {
         return Class::Organisation;
     }
-    if lex.function.contains(&key) || lex.calendar.contains(&key) {
+    if lex.function.contains(key) || lex.calendar.contains(key) {
         return Class::Other;
     }
-    if NAME_SUFFIXES.contains(&key.as_str()) {
+    if NAME_SUFFIXES.contains(&key) {
         return Class::Name;
     }
     let letters = word.chars().filter(|c| c.is_alphabetic()).count();
     if letters >= 2 && !word.chars().any(char::is_lowercase) {
         return Class::Other; // an acronym such as "FBI" or a word in a heading written in capitals
     }
-    if lex.given.contains_key(&key) {
+    if lex.given.contains_key(key) {
         return Class::Name;
     }
     // "Won't", "Fox-style": contractions and compounds with a lowercase part are no names.
@@ -343,20 +358,20 @@ fn classify(word: &str, initial: bool, seen: &Seen) -> Class {
     if contraction || lowercase_part {
         return Class::Other;
     }
-    if lex.role_heads.contains(&key) || lex.role_mods.contains(&key) {
+    if lex.role_heads.contains(key) || lex.role_mods.contains(key) {
         return Class::Role;
     }
-    if lex.organisations.contains(&key) {
+    if lex.organisations.contains(key) {
         return Class::Organisation;
     }
-    let singular = key.strip_suffix('s').unwrap_or(&key);
-    if lex.places.contains(&key)
-        || lex.nationalities.contains(&key)
+    let singular = key.strip_suffix('s').unwrap_or(key);
+    if lex.places.contains(key)
+        || lex.nationalities.contains(key)
         || lex.nationalities.contains(singular)
     {
         return Class::Other;
     }
-    if initial && (seen.lowercase.contains(&key) || common_word_ending(&key)) {
+    if initial && (seen.lowercase.contains(key) || common_word_ending(key)) {
         return Class::Other;
     }
     Class::Name
@@ -382,22 +397,22 @@ struct Candidate {
 /// True for a word that can be part of a role written before a name ("spokesman", "deputy").
 pub fn is_role_word(word: &str) -> bool {
     let key = lower(word);
-    LEXICON.role_heads.contains(&key) || LEXICON.role_mods.contains(&key)
+    LEXICON.role_heads.contains(&*key) || LEXICON.role_mods.contains(&*key)
 }
 
 /// True for a word that heads a role ("minister", "spokeswoman"; not "deputy" or "state").
 pub fn is_role_head(word: &str) -> bool {
-    LEXICON.role_heads.contains(&lower(word))
+    LEXICON.role_heads.contains(&*lower(word))
 }
 
 /// True for a role word that can follow a name used as a modifier ("Clinton spokesman", "Trump
 /// Campaign Manager"): a role head, or a capitalised role modifier other than a connective.
 fn is_title_word(word: &str) -> bool {
     let key = lower(word);
-    LEXICON.role_heads.contains(&key)
+    LEXICON.role_heads.contains(&*key)
         || (starts_upper(word)
-            && LEXICON.role_mods.contains(&key)
-            && !matches!(key.as_str(), "and" | "of" | "for" | "on"))
+            && LEXICON.role_mods.contains(&*key)
+            && !matches!(&*key, "and" | "of" | "for" | "on"))
 }
 
 /// True when the word at token `i` is a verb of saying.
@@ -441,9 +456,9 @@ fn role_before(body: &str, tokens: &[Token], s: usize) -> Option<String> {
         }
         let word = &body[tokens[j - 1].start..tokens[j - 1].end];
         let key = lower(word);
-        let roleish = lex.role_heads.contains(&key)
-            || lex.role_mods.contains(&key)
-            || (starts_upper(word) && !lex.function.contains(&key));
+        let roleish = lex.role_heads.contains(&*key)
+            || lex.role_mods.contains(&*key)
+            || (starts_upper(word) && !lex.function.contains(&*key));
         if !roleish {
             break;
         }
@@ -453,7 +468,7 @@ fn role_before(body: &str, tokens: &[Token], s: usize) -> Option<String> {
     // Connectives cannot open a role.
     while first < s {
         let key = lower(&body[tokens[first].start..tokens[first].end]);
-        if matches!(key.as_str(), "of" | "and" | "for" | "on") {
+        if matches!(&*key, "of" | "and" | "for" | "on") {
             first += 1;
         } else {
             break;
@@ -461,7 +476,7 @@ fn role_before(body: &str, tokens: &[Token], s: usize) -> Option<String> {
     }
     let has_head = (first..s).any(|k| {
         let key = lower(&body[tokens[k].start..tokens[k].end]);
-        lex.role_heads.contains(&key)
+        lex.role_heads.contains(&*key)
     });
     if first == s || !has_head {
         return None;
@@ -483,18 +498,19 @@ fn capitalised_at(body: &str, tokens: &[Token], i: usize) -> bool {
 fn surnames_from_lists(
     body: &str,
     tokens: &[Token],
+    keys: &[Cow<str>],
     initial: &[bool],
     seen: &Seen,
     mut classes: Vec<Class>,
 ) -> Vec<Class> {
-    let key_at = |i: usize| lower(&body[tokens[i].start..name_end(body, tokens[i])]);
+    let key_at = |i: usize| &*keys[i];
     let run_goes_on = |i: usize| {
         i + 1 < tokens.len()
             && adjacent(body, tokens, i + 1)
             && !initial[i + 1]
             && starts_upper(&body[tokens[i + 1].start..tokens[i + 1].end])
     };
-    let mut found: HashSet<String> = HashSet::new();
+    let mut found: HashSet<&str> = HashSet::new();
     for i in 1..tokens.len() {
         if classes[i] != Class::Name
             && classes[i - 1] == Class::Name
@@ -503,7 +519,7 @@ fn surnames_from_lists(
             && name_end(body, tokens[i - 1]) == tokens[i - 1].end
             && capitalised_at(body, tokens, i)
             && !run_goes_on(i)
-            && LEXICON.surnames.contains(&key_at(i))
+            && LEXICON.surnames.contains(key_at(i))
         {
             found.insert(key_at(i));
         }
@@ -516,11 +532,11 @@ fn surnames_from_lists(
             continue;
         }
         let key = key_at(i);
-        if !found.contains(&key) || run_goes_on(i) {
+        if !found.contains(key) || run_goes_on(i) {
             continue;
         }
         let alone_ok = !initial[i]
-            || !seen.lowercase.contains(&key)
+            || !seen.lowercase.contains(key)
             || is_speech_at(body, tokens, i + 1)
             || (is_adverb_at(body, tokens, i + 1) && is_speech_at(body, tokens, i + 2));
         if alone_ok {
@@ -537,24 +553,26 @@ fn is_adverb_at(body: &str, tokens: &[Token], i: usize) -> bool {
 /// Finds the name candidates of the body, in order.
 fn candidates(body: &str, tokens: &[Token]) -> (Vec<Candidate>, Vec<Candidate>) {
     let initial: Vec<bool> = (0..tokens.len()).map(|i| sentence_initial(body, tokens, i)).collect();
-    let mut seen = Seen { lowercase: HashSet::new(), capitalised_inside: HashSet::new() };
-    for (i, t) in tokens.iter().enumerate() {
-        let word = &body[t.start..name_end(body, *t)];
+    // Each word (possessive removed) and its lowercase key, computed once.
+    let words: Vec<&str> = tokens.iter().map(|t| &body[t.start..name_end(body, *t)]).collect();
+    let keys: Vec<Cow<str>> = words.iter().map(|w| lower(w)).collect();
+    let mut seen = Seen {
+        lowercase: HashSet::with_capacity(tokens.len() / 2),
+        capitalised_inside: HashSet::new(),
+    };
+    for (i, word) in words.iter().enumerate() {
         if word.len() > MAX_TOKEN_BYTES {
             continue;
         }
         if !starts_upper(word) {
-            seen.lowercase.insert(lower(word));
+            seen.lowercase.insert(&keys[i]);
         } else if !initial[i] {
-            seen.capitalised_inside.insert(lower(word));
+            seen.capitalised_inside.insert(&keys[i]);
         }
     }
-    let classes: Vec<Class> = tokens
-        .iter()
-        .enumerate()
-        .map(|(i, t)| classify(&body[t.start..name_end(body, *t)], initial[i], &seen))
-        .collect();
-    let classes = surnames_from_lists(body, tokens, &initial, &seen, classes);
+    let classes: Vec<Class> =
+        (0..tokens.len()).map(|i| classify(words[i], &keys[i], initial[i], &seen)).collect();
+    let classes = surnames_from_lists(body, tokens, &keys, &initial, &seen, classes);
     let organisations = organisation_mentions(body, tokens, &initial, &classes);
 
     let mut out = Vec::new();
@@ -613,7 +631,7 @@ fn candidates(body: &str, tokens: &[Token]) -> (Vec<Candidate>, Vec<Candidate>) 
             // organisation's name (a party word is a label: "Republican Jo Hardy").
             let after_org = s > run_start
                 && classes[s - 1] == Class::Organisation
-                && !LEXICON.groups.contains(&lower(&body[tokens[s - 1].start..tokens[s - 1].end]));
+                && !LEXICON.groups.contains(&*lower(&body[tokens[s - 1].start..tokens[s - 1].end]));
             if followed_by_org || after_org || e + 1 - s > MAX_NAME_TOKENS {
                 continue;
             }
@@ -622,8 +640,8 @@ fn candidates(body: &str, tokens: &[Token]) -> (Vec<Candidate>, Vec<Candidate>) 
             // appositive ("Joana Ferreira, a resident", "Paulo Sousa, who commands").
             if e > s && initial[s] {
                 let key = lower(&body[tokens[s].start..tokens[s].end]);
-                if !LEXICON.given.contains_key(&key)
-                    && !seen.capitalised_inside.contains(&key)
+                if !LEXICON.given.contains_key(&*key)
+                    && !seen.capitalised_inside.contains(&*key)
                     && !appositive_after(body, tokens, e)
                 {
                     s += 1;
@@ -676,7 +694,7 @@ fn organisation_mentions(
         let next = e + 1;
         // "The White House": a leading function word is not part of the name.
         let mut s = i;
-        while s <= e && LEXICON.function.contains(&lower(word_at(s))) {
+        while s <= e && LEXICON.function.contains(&*lower(word_at(s))) {
             s += 1;
         }
         i = next;
@@ -688,9 +706,9 @@ fn organisation_mentions(
         let personal = (s..=e).any(|k| matches!(classes[k], Class::Role | Class::Honorific(_)));
         let group = words.iter().all(|w| {
             let key = lower(w);
-            LEXICON.groups.contains(&key)
-                || LEXICON.nationalities.contains(&key)
-                || LEXICON.places.contains(&key)
+            LEXICON.groups.contains(&*key)
+                || LEXICON.nationalities.contains(&*key)
+                || LEXICON.places.contains(&*key)
         });
         if marked && !personal && !group {
             runs.push((s, e));
@@ -727,7 +745,7 @@ fn organisation_mentions(
             sayers.contains(&text).then(|| Candidate {
                 start: tokens[s].start,
                 end: name_end(body, tokens[e]),
-                words: vec![lower(&text)],
+                words: vec![lower(&text).into_owned()],
                 text,
                 titled: None,
                 gender: None,
@@ -749,8 +767,7 @@ fn appositive_after(body: &str, tokens: &[Token], e: usize) -> bool {
     let gap = &body[tokens[e].end..next.start];
     let word = &body[next.start..next.end];
     gap.trim() == ","
-        && (APPOSITIVE_OPENERS.contains(&lower(word).as_str())
-            || word.chars().all(|c| c.is_ascii_digit()))
+        && (APPOSITIVE_OPENERS.contains(&&*lower(word)) || word.chars().all(|c| c.is_ascii_digit()))
 }
 
 fn candidate(
@@ -767,7 +784,7 @@ fn candidate(
     let text = body[start..end].split_whitespace().collect::<Vec<_>>().join(" ");
     let mut words: Vec<String> = (s..=e)
         .filter(|&k| classes[k] == Class::Name)
-        .map(|k| lower(&body[tokens[k].start..name_end(body, tokens[k])]))
+        .map(|k| lower(&body[tokens[k].start..name_end(body, tokens[k])]).into_owned())
         .collect();
     // A suffix is part of the name as written but not the surname other mentions use.
     while words.len() > 1 && words.last().is_some_and(|w| NAME_SUFFIXES.contains(&w.as_str())) {
@@ -777,7 +794,8 @@ fn candidate(
     let mut titled = None;
     // A full name counts on its own when it opens with a given name or an initial, or when none
     // of its words is an ordinary word written in lowercase elsewhere ("Lives Matter").
-    let plain_words = words.iter().all(|w| !seen.lowercase.contains(w) && !common_word_ending(w));
+    let plain_words =
+        words.iter().all(|w| !seen.lowercase.contains(w.as_str()) && !common_word_ending(w));
     let mut evidence = words.len() >= 2
         && (LEXICON.given.contains_key(&words[0])
             || body[tokens[s].start..tokens[s].end].len() <= 2

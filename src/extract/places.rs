@@ -36,7 +36,7 @@
 //! on, and [`Gazetteer::canonical`] maps them ("Syrian" → "Syria") so that a scorer can fold gold
 //! annotations that include them.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};

@@ -21,7 +21,7 @@
 //!
 //! Verbs of saying, title cues and pronouns are data in `rules/`.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::sync::LazyLock;
 
 use super::people::{
