@@ -129,7 +129,12 @@ fn load(store: &Store) -> Result<Loaded> {
     };
     let mut by_id: HashMap<String, Indexed> = HashMap::new();
     let mut paths = Vec::new();
-    for addr in searcher.search(&*kind_query(f, kinds::ARTICLE), &DocSetCollector)? {
+    // DocSetCollector gives a hash set: visit documents in address order so that every run
+    // over the same index reads them alike.
+    let mut article_addrs: Vec<_> =
+        searcher.search(&*kind_query(f, kinds::ARTICLE), &DocSetCollector)?.into_iter().collect();
+    article_addrs.sort();
+    for addr in article_addrs {
         let d: TantivyDocument = searcher.doc(addr)?;
         let id = text(&d, f.id).unwrap_or_default();
         let info = text(&d, f.date_info)
@@ -149,9 +154,15 @@ fn load(store: &Store) -> Result<Loaded> {
             },
         );
     }
-    let quote_addrs: Vec<_> =
+    let mut quote_addrs: Vec<_> =
         searcher.search(&*kind_query(f, kinds::QUOTE), &DocSetCollector)?.into_iter().collect();
-    for q in crate::quote_rows::read(&searcher, &quote_addrs)? {
+    quote_addrs.sort();
+    // Quotes come in index order, which depends on how indexing threads interleaved; each
+    // article's quotes are put in text order so that matching them to gold (first unused match
+    // wins) gives the same scores for every build of the same corpus.
+    let mut hits = crate::quote_rows::read(&searcher, &quote_addrs)?;
+    hits.sort_by(|a, b| (&a.article_id, a.start, a.end).cmp(&(&b.article_id, b.start, b.end)));
+    for q in hits {
         if let Some(a) = by_id.get_mut(&q.article_id) {
             a.quotes.push((q.speaker, q.text));
         }
@@ -278,4 +289,40 @@ pub fn read_gold(text: &str, name: &str) -> Result<Vec<GoldArticle>> {
             serde_json::from_str(l).map_err(|e| Error::Usage(format!("{name} line {}: {e}", i + 1)))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indexer::{run, IndexOptions, NoProgress};
+
+    const NUMBERS: [&str; 8] = ["one", "two", "three", "four", "five", "six", "seven", "eight"];
+
+    /// Gold matching takes the first unused prediction in the order `load` gives, so that order
+    /// must be the article's text order, not the order of a hash set of document addresses.
+    #[test]
+    fn quotes_are_loaded_in_text_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir_all(&corpus).unwrap();
+        let body: Vec<String> = NUMBERS
+            .iter()
+            .map(|n| format!("\"We have reached point {n} of the plan today,\" said Ana Lima."))
+            .collect();
+        let text = format!("Budget talks\n\nBy Jo Reporter\n\n{}\n", body.join("\n\n"));
+        std::fs::write(corpus.join("talks.txt"), text).unwrap();
+        let store = Store::open_or_create(&dir.path().join("idx")).unwrap();
+        let opts = IndexOptions { roots: vec![corpus], ..IndexOptions::default() };
+        run(&store, &opts, &NoProgress).unwrap();
+        for _ in 0..3 {
+            let (_, by_id) = load(&store).unwrap();
+            assert_eq!(by_id.len(), 1);
+            let quotes = &by_id.values().next().unwrap().quotes;
+            let order: Vec<usize> = quotes
+                .iter()
+                .map(|(_, t)| NUMBERS.iter().position(|n| t.contains(&format!(" {n} "))).unwrap())
+                .collect();
+            assert_eq!(order, (0..NUMBERS.len()).collect::<Vec<_>>(), "{quotes:?}");
+        }
+    }
 }
