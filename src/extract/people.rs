@@ -294,7 +294,7 @@ enum Class {
     Other,
 }
 
-/// The word in lowercase; borrowed when it has no uppercase letter (most words of a body).
+/// The word in lowercase; borrowed when it is ASCII without capitals (most words of a body).
 fn lower(word: &str) -> Cow<'_, str> {
     if word.is_ascii() {
         if word.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -553,7 +553,7 @@ fn is_adverb_at(body: &str, tokens: &[Token], i: usize) -> bool {
 /// Finds the name candidates of the body, in order.
 fn candidates(body: &str, tokens: &[Token]) -> (Vec<Candidate>, Vec<Candidate>) {
     let initial: Vec<bool> = (0..tokens.len()).map(|i| sentence_initial(body, tokens, i)).collect();
-    // Each word (possessive removed) and its lowercase key, computed once.
+    // Each word (possessive removed) and its lowercase key, computed once for every rule below.
     let words: Vec<&str> = tokens.iter().map(|t| &body[t.start..name_end(body, *t)]).collect();
     let keys: Vec<Cow<str>> = words.iter().map(|w| lower(w)).collect();
     let mut seen = Seen {
@@ -573,7 +573,7 @@ fn candidates(body: &str, tokens: &[Token]) -> (Vec<Candidate>, Vec<Candidate>) 
     let classes: Vec<Class> =
         (0..tokens.len()).map(|i| classify(words[i], &keys[i], initial[i], &seen)).collect();
     let classes = surnames_from_lists(body, tokens, &keys, &initial, &seen, classes);
-    let organisations = organisation_mentions(body, tokens, &initial, &classes);
+    let organisations = organisation_mentions(body, tokens, &keys, &initial, &classes);
 
     let mut out = Vec::new();
     let mut i = 0;
@@ -670,6 +670,7 @@ fn is_acronym(word: &str) -> bool {
 fn organisation_mentions(
     body: &str,
     tokens: &[Token],
+    keys: &[Cow<str>],
     initial: &[bool],
     classes: &[Class],
 ) -> Vec<Candidate> {
@@ -694,21 +695,19 @@ fn organisation_mentions(
         let next = e + 1;
         // "The White House": a leading function word is not part of the name.
         let mut s = i;
-        while s <= e && LEXICON.function.contains(&*lower(word_at(s))) {
+        while s <= e && LEXICON.function.contains(&*keys[s]) {
             s += 1;
         }
         i = next;
         if s > e {
             continue;
         }
-        let words: Vec<&str> = (s..=e).map(word_at).collect();
         let marked = (s..=e).any(|k| classes[k] == Class::Organisation || is_acronym(word_at(k)));
         let personal = (s..=e).any(|k| matches!(classes[k], Class::Role | Class::Honorific(_)));
-        let group = words.iter().all(|w| {
-            let key = lower(w);
-            LEXICON.groups.contains(&*key)
-                || LEXICON.nationalities.contains(&*key)
-                || LEXICON.places.contains(&*key)
+        let group = keys[s..=e].iter().all(|key| {
+            LEXICON.groups.contains(&**key)
+                || LEXICON.nationalities.contains(&**key)
+                || LEXICON.places.contains(&**key)
         });
         if marked && !personal && !group {
             runs.push((s, e));
