@@ -154,12 +154,10 @@ fn load(store: &Store) -> Result<Loaded> {
             },
         );
     }
-    let mut quote_addrs: Vec<_> =
+    let quote_addrs: Vec<_> =
         searcher.search(&*kind_query(f, kinds::QUOTE), &DocSetCollector)?.into_iter().collect();
-    quote_addrs.sort();
-    // Quotes come in index order, which depends on how indexing threads interleaved; each
-    // article's quotes are put in text order so that matching them to gold (first unused match
-    // wins) gives the same scores for every build of the same corpus.
+    // The quotes come in the hash set's order; each article's are put in text order so that
+    // matching them to gold (first unused match wins) gives the same scores on every run.
     let mut hits = crate::quote_rows::read(&searcher, &quote_addrs)?;
     hits.sort_by(|a, b| (&a.article_id, a.start, a.end).cmp(&(&b.article_id, b.start, b.end)));
     for q in hits {
