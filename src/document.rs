@@ -395,6 +395,12 @@ mod tests {
                 title: Some("A  title: x".into()),
             }
         );
+        let accented = split_quote_row(&quote_row("Zoë Núñez", "“Sí”", "ab12", "é.txt", "", "Ça"));
+        assert_eq!(
+            (accented.speaker.as_deref(), accented.text.as_str(), accented.path.as_str()),
+            (Some("Zoë Núñez"), "“Sí”", "é.txt")
+        );
+        assert_eq!(accented.title.as_deref(), Some("Ça"));
         let undated = split_quote_row(&quote_row("", "Yes.", "ab12", "a.txt", "", ""));
         assert_eq!(
             (undated.speaker, undated.text.as_str(), undated.date, undated.title),

@@ -67,7 +67,7 @@ pub fn run(store: &Store, args: SearchArgs) -> Result<i32> {
     let streamed = match morgue::render::HitStream::new(format.into(), &mut out, columns)? {
         Some(mut stream) => {
             morgue::search::search_each(store, &req, &mut |hit| {
-                stream.write(&hit, &morgue::render::hit_row(&hit)).map_err(io_error)
+                stream.write(&hit, morgue::render::hit_row).map_err(io_error)
             })?;
             stream.finish()?;
             true

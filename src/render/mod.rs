@@ -65,7 +65,7 @@ pub fn search(
     match fmt {
         OutputFormat::Json => pretty(out, res),
         OutputFormat::Jsonl | OutputFormat::Csv => {
-            stream_all(fmt, out, HIT_COLUMNS, res.hits.iter().map(|h| (h, hit_row(h))))
+            stream_all(fmt, out, HIT_COLUMNS, res.hits.iter(), hit_row)
         }
         OutputFormat::Table => {
             writeln!(
@@ -118,7 +118,7 @@ pub fn quotes(
     match fmt {
         OutputFormat::Json => pretty(out, res),
         OutputFormat::Jsonl | OutputFormat::Csv => {
-            stream_all(fmt, out, QUOTE_COLUMNS, res.quotes.iter().map(|q| (q, quote_row(q))))
+            stream_all(fmt, out, QUOTE_COLUMNS, res.quotes.iter(), quote_row)
         }
         OutputFormat::Table => {
             writeln!(out, "{} matching quote{}", res.total, if res.total == 1 { "" } else { "s" })?;
@@ -334,6 +334,9 @@ pub struct HitStream<'a> {
     fmt: OutputFormat,
     csv: Option<csv::Writer<&'a mut dyn Write>>,
     out: Option<&'a mut dyn Write>,
+    /// One JSON line, serialized here first: through `&mut dyn Write` every piece of a line
+    /// (each key, quote mark and escaped run) would be a call of its own.
+    line: Vec<u8>,
 }
 
 impl<'a> HitStream<'a> {
@@ -344,21 +347,33 @@ impl<'a> HitStream<'a> {
         header: &[&str],
     ) -> io::Result<Option<Self>> {
         match fmt {
-            OutputFormat::Jsonl => Ok(Some(HitStream { fmt, csv: None, out: Some(out) })),
+            OutputFormat::Jsonl => {
+                Ok(Some(HitStream { fmt, csv: None, out: Some(out), line: Vec::new() }))
+            }
             OutputFormat::Csv => {
                 let mut w = csv_writer(out);
                 w.write_record(header).map_err(csv_err)?;
-                Ok(Some(HitStream { fmt, csv: Some(w), out: None }))
+                Ok(Some(HitStream { fmt, csv: Some(w), out: None, line: Vec::new() }))
             }
             _ => Ok(None),
         }
     }
 
-    /// Write one item: as a JSON line, or as the CSV row `row`.
-    pub fn write<T: Serialize>(&mut self, item: &T, row: &[String]) -> io::Result<()> {
+    /// Write one item: as a JSON line, or as the CSV row that `row` makes of it (called only
+    /// for CSV, so JSON lines copy nothing).
+    pub fn write<T: Serialize>(
+        &mut self,
+        item: &T,
+        row: impl FnOnce(&T) -> Vec<String>,
+    ) -> io::Result<()> {
         match (self.fmt, &mut self.out, &mut self.csv) {
-            (OutputFormat::Jsonl, Some(out), _) => json_line(*out, item),
-            (_, _, Some(w)) => w.write_record(row).map_err(csv_err),
+            (OutputFormat::Jsonl, Some(out), _) => {
+                self.line.clear();
+                serde_json::to_writer(&mut self.line, item)?;
+                self.line.push(b'\n');
+                out.write_all(&self.line)
+            }
+            (_, _, Some(w)) => w.write_record(row(item)).map_err(csv_err),
             _ => Ok(()),
         }
     }
@@ -379,10 +394,11 @@ fn stream_all<'a, T: Serialize + 'a>(
     fmt: OutputFormat,
     out: &mut dyn Write,
     header: &[&str],
-    items: impl Iterator<Item = (&'a T, Vec<String>)>,
+    items: impl Iterator<Item = &'a T>,
+    row: impl Fn(&T) -> Vec<String>,
 ) -> io::Result<()> {
     if let Some(mut stream) = HitStream::new(fmt, out, header)? {
-        for (item, row) in items {
+        for item in items {
             stream.write(item, &row)?;
         }
         stream.finish()?;
@@ -425,4 +441,65 @@ pub fn quote_row(q: &crate::search::QuoteHit) -> Vec<String> {
         q.start.to_string(),
         q.end.to_string(),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::QuoteHit;
+
+    fn hits() -> Vec<QuoteHit> {
+        let q = |speaker: &str, text: &str, start| QuoteHit {
+            speaker: Some(speaker.into()),
+            text: text.into(),
+            article_id: "ab12".into(),
+            path: "news/a.txt".into(),
+            date: Some("2016-12-06".into()),
+            start,
+            end: start + 10,
+            ..Default::default()
+        };
+        vec![q("Jo Ng", "We \"will\" act,\nnow.", 3), q("Zoë Núñez", "“Sí”", 40)]
+    }
+
+    #[test]
+    fn jsonl_writes_one_parseable_line_per_item_and_builds_no_csv_row() {
+        let hits = hits();
+        let mut out = Vec::new();
+        let rows = std::cell::Cell::new(0);
+        let mut stream =
+            HitStream::new(OutputFormat::Jsonl, &mut out, QUOTE_COLUMNS).unwrap().unwrap();
+        for h in &hits {
+            stream
+                .write(h, |q| {
+                    rows.set(rows.get() + 1);
+                    quote_row(q)
+                })
+                .unwrap();
+        }
+        stream.finish().unwrap();
+        assert_eq!(rows.get(), 0, "a CSV row was built for JSON lines");
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2);
+        for (line, h) in lines.iter().zip(&hits) {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert_eq!(v, serde_json::to_value(h).unwrap());
+        }
+    }
+
+    #[test]
+    fn csv_writes_the_header_then_one_row_per_item() {
+        let hits = hits();
+        let mut out = Vec::new();
+        let res = QuoteResults { total: 2, quotes: hits };
+        quotes(&res, OutputFormat::Csv, &mut out, false).unwrap();
+        let mut r = csv::Reader::from_reader(out.as_slice());
+        assert_eq!(r.headers().unwrap().iter().collect::<Vec<_>>(), QUOTE_COLUMNS);
+        let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(&rows[0][2], "We \"will\" act,\nnow.");
+        assert_eq!(&rows[1][1], "Zoë Núñez");
+        assert_eq!(&rows[1][6], "40");
+    }
 }
