@@ -136,24 +136,55 @@ fn key_order(a: &DirEntry, b: &DirEntry) -> std::cmp::Ordering {
             b""
         }
     }
+    // A folder's entries are compared many times while sorted, so the names are cut from the
+    // paths as bytes (see `name_bytes`). ASCII bytes are their own key text; other names compare as their lossy UTF-8 form, in
+    // which keys are written.
+    let (ra, rb) = (name_bytes(a), name_bytes(b));
+    if ra.is_ascii() && rb.is_ascii() {
+        return cmp_suffixed(ra, slash(a), rb, slash(b));
+    }
     let (na, nb) = (a.file_name().to_string_lossy(), b.file_name().to_string_lossy());
-    na.as_bytes().iter().chain(slash(a)).cmp(nb.as_bytes().iter().chain(slash(b)))
+    cmp_suffixed(na.as_bytes(), slash(a), nb.as_bytes(), slash(b))
+}
+
+/// Byte order of `a` followed by `a_end` against `b` followed by `b_end`.
+fn cmp_suffixed(a: &[u8], a_end: &[u8], b: &[u8], b_end: &[u8]) -> std::cmp::Ordering {
+    let n = a.len().min(b.len());
+    match a[..n].cmp(&b[..n]) {
+        std::cmp::Ordering::Equal => a[n..].iter().chain(a_end).cmp(b[n..].iter().chain(b_end)),
+        other => other,
+    }
+}
+
+/// The bytes of an entry's name: what follows the last `/` of its path. (`DirEntry::file_name`
+/// parses the whole path into components on every call, which the walk did several times per
+/// file.)
+fn name_bytes(entry: &DirEntry) -> &[u8] {
+    let path = entry.path().as_os_str().as_encoded_bytes();
+    memchr::memrchr(b'/', path).map_or(path, |i| &path[i + 1..])
 }
 
 /// README, LICENSE, CHANGELOG and similar files describe a folder; they are not articles.
 fn is_project_file(entry: &DirEntry) -> bool {
-    let name = entry.file_name().to_string_lossy().to_uppercase();
-    let stem = name.split('.').next().unwrap_or("");
-    matches!(stem, "README" | "LICENSE" | "LICENCE" | "CHANGELOG" | "CONTRIBUTING" | "NOTICE")
+    let name = name_bytes(entry);
+    let stem = name.split(|&b| b == b'.').next().unwrap_or_default();
+    ["README", "LICENSE", "LICENCE", "CHANGELOG", "CONTRIBUTING", "NOTICE"]
+        .iter()
+        .any(|p| stem.eq_ignore_ascii_case(p.as_bytes()))
 }
 
 fn is_hidden(entry: &DirEntry) -> bool {
-    entry.file_name().to_str().map(|s| s.starts_with('.')).unwrap_or(false)
+    name_bytes(entry).first() == Some(&b'.')
 }
 
-/// The string under which a path is stored in the index.
+/// The string under which a path is stored in the index: the path as UTF-8, invalid bytes
+/// replaced.
 pub fn path_key(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
+    // `to_str` checks ASCII a word at a time; the lossy conversion goes byte by byte.
+    match path.to_str() {
+        Some(s) => s.to_owned(),
+        None => path.to_string_lossy().into_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -215,20 +246,46 @@ mod tests {
         // Names around `/` in byte order: `-` and `.` sort before it, letters after.
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for d in ["a", "a-b", "a/c", "ab", "a b", "z"] {
+        for d in ["a", "a-b", "a/c", "ab", "a b", "z", "z/\u{e4}", "z/\u{e4}b"] {
             std::fs::create_dir_all(root.join(d)).unwrap();
         }
-        for f in
-            ["a.txt", "a/x.txt", "a/c/y.txt", "a-b/x.txt", "a b/x.txt", "ab/x.txt", "z/\u{e4}.txt"]
-        {
+        for f in [
+            "a.txt",
+            "a/x.txt",
+            "a/c/y.txt",
+            "a-b/x.txt",
+            "a b/x.txt",
+            "ab/x.txt",
+            "z/\u{e4}.txt",
+            "z/b.txt",
+            "z/\u{e4}/x.txt",
+            "z/\u{e4}b/x.txt",
+        ] {
             std::fs::write(root.join(f), "x").unwrap();
         }
         let roots = check_roots(&[root.to_path_buf()]).unwrap();
         let keys: Vec<String> = walk_all(&roots[0]).0.into_iter().map(|f| f.key).collect();
-        assert_eq!(keys.len(), 7, "{keys:?}");
+        assert_eq!(keys.len(), 10, "{keys:?}");
         let mut sorted = keys.clone();
         sorted.sort();
         assert_eq!(keys, sorted);
+    }
+
+    #[test]
+    fn suffixed_comparison_is_byte_order_of_the_joined_bytes() {
+        let cases: [(&str, &str, &str, &str); 6] = [
+            ("a", "/", "a-b", ""),
+            ("a", "/", "a.txt", ""),
+            ("a", "/", "ab", "/"),
+            ("ab", "", "a", "/"),
+            ("a", "", "a", "/"),
+            ("x", "/", "x", "/"),
+        ];
+        for (a, ae, b, be) in cases {
+            let want = format!("{a}{ae}").cmp(&format!("{b}{be}"));
+            let got = cmp_suffixed(a.as_bytes(), ae.as_bytes(), b.as_bytes(), be.as_bytes());
+            assert_eq!(got, want, "{a}{ae} against {b}{be}");
+        }
     }
 
     #[test]

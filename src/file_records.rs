@@ -67,7 +67,12 @@ impl SegmentCursor {
                     if self.alive.as_ref().map(|a| a.is_alive(doc)).unwrap_or(true) {
                         let path = &key[FILE_PREFIX.len()..];
                         self.ready.push_back(StoredFile {
-                            key: String::from_utf8_lossy(path).into_owned(),
+                            // Keys were written as UTF-8; the lossy form is the fallback
+                            // (checking as UTF-8 first is the cheaper test).
+                            key: match std::str::from_utf8(path) {
+                                Ok(s) => s.to_owned(),
+                                Err(_) => String::from_utf8_lossy(path).into_owned(),
+                            },
                             size: self.size.first(doc).unwrap_or(0),
                             mtime: self.mtime.first(doc).unwrap_or(0),
                             addr: DocAddress::new(self.segment, doc),
