@@ -4,6 +4,7 @@
 //! under `extract/rules/` and in the place gazetteer under `data/places/`.
 
 pub mod people;
+mod place_forms;
 pub mod places;
 pub mod quotes;
 

@@ -5,7 +5,8 @@
 //! abbreviations ("Calif."), first-level regions of some other countries, continents, seas and
 //! well-known regions ("Middle East"), US counties, cities of 15,000+ people worldwide and smaller
 //! US places. Every surface form goes into one Aho-Corasick automaton (leftmost-longest,
-//! case-sensitive), built once, so [`Gazetteer::find`] is linear in the length of the text.
+//! case-sensitive; a double array, built with the binary by `build.rs` for the embedded data),
+//! so [`Gazetteer::find`] is linear in the length of the text.
 //!
 //! A match is a place only when the text around it says so (the word lists are tables below):
 //! - it stands on word boundaries and is written as a name (capitalised; an all-capitals form only
@@ -39,11 +40,18 @@
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
+use daachorse::{DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind};
 use serde::Serialize;
+
+use super::place_forms;
 
 /// The embedded gazetteer: one place a line, see `data/places/build.py` for the columns.
 const GAZETTEER_TSV: &str = include_str!("../../data/places/places.tsv");
+
+/// The automaton for [`GAZETTEER_TSV`], built by `build.rs` when the binary is built: the
+/// [`place_forms::digest`] of its patterns (8 bytes, little-endian), then the serialized
+/// automaton. Empty if the build script could not build it.
+const PREBUILT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/places.daac"));
 
 /// What sort of place a name refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -455,8 +463,11 @@ struct Form {
 pub struct Gazetteer {
     entries: Vec<Entry>,
     forms: Vec<Form>,
-    /// `None` only if the automaton could not be built (it finds nothing then).
-    automaton: Option<AhoCorasick>,
+    /// Every surface form, leftmost-longest and case-sensitive; the value of a match is its index
+    /// into `forms`. `None` only if the automaton could not be built (it finds nothing then).
+    automaton: Option<DoubleArrayAhoCorasick<u32>>,
+    /// The length in bytes of the longest form.
+    longest: usize,
     /// Lowercased surface form → index into `forms`.
     by_lower: HashMap<String, usize>,
     /// Lowercased canonical name or state code → entries, for "City, State" checks.
@@ -483,6 +494,16 @@ fn parse_kind(s: &str) -> Option<PlaceKind> {
     })
 }
 
+/// The automaton in `prebuilt` (see [`PREBUILT`]), if it was built for exactly `patterns`.
+fn prebuilt_automaton(prebuilt: &[u8], patterns: &[String]) -> Option<DoubleArrayAhoCorasick<u32>> {
+    let (digest, bytes) = prebuilt.split_first_chunk::<8>()?;
+    if u64::from_le_bytes(*digest) != place_forms::digest(patterns) {
+        return None;
+    }
+    let (automaton, _) = DoubleArrayAhoCorasick::<u32>::deserialize(bytes).ok()?;
+    (automaton.match_kind() == MatchKind::LeftmostLongest).then_some(automaton)
+}
+
 fn kind_rank(kind: PlaceKind) -> u8 {
     match kind {
         PlaceKind::Country => 0,
@@ -497,12 +518,18 @@ impl Gazetteer {
     /// The gazetteer built from the embedded data, parsed on first use.
     pub fn global() -> &'static Gazetteer {
         static GLOBAL: OnceLock<Gazetteer> = OnceLock::new();
-        GLOBAL.get_or_init(|| Gazetteer::from_tsv(GAZETTEER_TSV))
+        GLOBAL.get_or_init(|| Gazetteer::build(GAZETTEER_TSV, PREBUILT))
     }
 
     /// Builds a gazetteer from data in the format of `data/places/places.tsv`. Malformed lines
     /// are skipped.
     pub fn from_tsv(tsv: &str) -> Gazetteer {
+        Gazetteer::build(tsv, &[])
+    }
+
+    /// [`Gazetteer::from_tsv`], taking the automaton from `prebuilt` (see [`PREBUILT`]) when it
+    /// was built for the same patterns.
+    fn build(tsv: &str, prebuilt: &[u8]) -> Gazetteer {
         let mut entries = Vec::new();
         let mut patterns: Vec<String> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
@@ -517,40 +544,29 @@ impl Gazetteer {
                 forms[i].candidates.push((entry, trust));
             }
         };
-        for line in tsv.lines() {
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
-            let cols: Vec<&str> = line.split('\t').collect();
-            let [kind, name, country, admin, population, surface] = cols[..] else {
-                continue;
-            };
-            let Some(kind) = parse_kind(kind) else {
+        for line in place_forms::lines(tsv) {
+            let Some(kind) = parse_kind(line.kind) else {
                 continue;
             };
             let id = entries.len() as u32;
             entries.push(Entry {
-                name: name.to_string(),
+                name: line.name.to_string(),
                 kind,
-                country: (!country.is_empty()).then(|| country.to_string()),
-                admin: (!admin.is_empty()).then(|| admin.to_string()),
-                population: population.parse().unwrap_or(0),
+                country: (!line.country.is_empty()).then(|| line.country.to_string()),
+                admin: (!line.admin.is_empty()).then(|| line.admin.to_string()),
+                population: line.population.parse().unwrap_or(0),
             });
-            for raw in surface.split('|').filter(|f| !f.is_empty()) {
-                let (trust, form) = match raw.as_bytes()[0] {
-                    b'~' => (Trust::CommonWord, &raw[1..]),
-                    b'^' => (Trust::AfterComma, &raw[1..]),
-                    b'@' => (Trust::Demonym, &raw[1..]),
-                    b'%' => (Trust::PersonName, &raw[1..]),
-                    _ => (Trust::Name, raw),
+            // The same forms, in the same order, as `place_forms::patterns`.
+            for (marker, form) in place_forms::surface_forms(line.surface) {
+                let trust = match marker {
+                    Some(b'~') => Trust::CommonWord,
+                    Some(b'^') => Trust::AfterComma,
+                    Some(b'@') => Trust::Demonym,
+                    Some(_) => Trust::PersonName,
+                    None => Trust::Name,
                 };
                 add(form.to_string(), id, trust, &mut forms);
-                let upper = form.to_uppercase();
-                if form.chars().count() >= 4
-                    && !form.contains('.')
-                    && upper != form
-                    && !matches!(trust, Trust::Demonym | Trust::AfterComma)
-                {
+                if let Some(upper) = place_forms::capitals(form, marker) {
                     add(upper, id, Trust::Capitals, &mut forms);
                 }
             }
@@ -578,14 +594,16 @@ impl Gazetteer {
                 containers.entry(e.name.to_lowercase()).or_default().push(i as u32);
             }
         }
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Both)
-            .build(&patterns)
-            // The patterns are a few tens of thousands of short strings, far below the
-            // automaton's limits; should that ever change, the gazetteer finds nothing.
-            .ok();
-        Gazetteer { entries, forms, automaton, by_lower, containers }
+        let automaton = prebuilt_automaton(prebuilt, &patterns).or_else(|| {
+            DoubleArrayAhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&patterns)
+                // The patterns are tens of thousands of short distinct strings, far below the
+                // automaton's limits; should that ever change, the gazetteer finds nothing.
+                .ok()
+        });
+        let longest = patterns.iter().map(String::len).max().unwrap_or(0);
+        Gazetteer { entries, forms, automaton, longest, by_lower, containers }
     }
 
     /// Every place mentioned in `text`, in order; mentions overlapping a span of `exclude`
@@ -614,15 +632,15 @@ impl Gazetteer {
         let mut cursor = 0;
         let mut pos = 0;
         while pos < text.len() {
-            let Some(m) = automaton.find(Input::new(text).span(pos..text.len())) else {
+            let Some(m) = automaton.leftmost_find_iter(&bytes[pos..]).next() else {
                 break;
             };
-            let (s, e) = (m.start(), m.end());
+            let (s, e) = (pos + m.start(), pos + m.end());
             if !on_word_boundaries(text, s, e) {
                 pos = next_char(text, s);
                 continue;
             }
-            let form = m.pattern().as_usize();
+            let form = m.value() as usize;
             while cursor < exclude.len() && exclude[cursor].1 <= s {
                 cursor += 1;
             }
@@ -774,11 +792,11 @@ impl Gazetteer {
 
     /// The form whose match starts exactly at `at`, if any.
     fn form_at(&self, text: &str, at: usize) -> Option<usize> {
-        let m = self
-            .automaton
-            .as_ref()?
-            .find(Input::new(text).span(at..text.len()).anchored(Anchored::Yes));
-        m.filter(|m| on_word_boundaries(text, m.start(), m.end())).map(|m| m.pattern().as_usize())
+        // A leftmost-longest search finds a form starting at `at` first, if there is one, and the
+        // longest such form; no form reaches past `at + longest`, so the search stops there.
+        let end = (at + self.longest).min(text.len());
+        let m = self.automaton.as_ref()?.leftmost_find_iter(&text.as_bytes()[at..end]).next()?;
+        (m.start() == 0 && on_word_boundaries(text, at, at + m.end())).then(|| m.value() as usize)
     }
 
     /// Whether the word right before `s` (after one space) ends a gazetteer form ("Kansas City").
@@ -1039,6 +1057,39 @@ mod tests {
 
     fn names(text: &str) -> Vec<String> {
         distinct(&Gazetteer::global().find(text, &[]))
+    }
+
+    #[test]
+    fn the_automaton_built_with_the_binary_is_the_one_for_the_embedded_data() {
+        let patterns = place_forms::patterns(GAZETTEER_TSV);
+        assert!(patterns.len() > 50_000, "{} patterns", patterns.len());
+        // The patterns `from_tsv` gives the automaton are the ones `build.rs` built it for: the
+        // same number of forms, in the same order (the first and last ones checked by text).
+        let g = Gazetteer::from_tsv(GAZETTEER_TSV);
+        assert_eq!(g.forms.len(), patterns.len());
+        let automaton = prebuilt_automaton(PREBUILT, &patterns).expect("a prebuilt automaton");
+        assert_eq!(automaton.num_states(), g.automaton.as_ref().unwrap().num_states());
+        // A pattern searched in itself is found whole, with its own index as the value.
+        for i in [0, patterns.len() / 2, patterns.len() - 1] {
+            let got = automaton.leftmost_find_iter(&patterns[i]).next().map(|m| m.value() as usize);
+            assert_eq!(got, Some(i), "{}", patterns[i]);
+        }
+        // A different pattern list does not get the prebuilt automaton.
+        assert!(prebuilt_automaton(PREBUILT, &patterns[1..]).is_none());
+        assert!(prebuilt_automaton(&[], &patterns).is_none());
+    }
+
+    #[test]
+    fn form_at_finds_only_a_form_that_starts_there() {
+        let g = Gazetteer::global();
+        let text = "flights to New York City, from Boston";
+        let at = text.find("New").unwrap();
+        let f = g.form_at(text, at).expect("a form at New");
+        assert!(f < g.forms.len());
+        // "ew York" starts no form; the search must not report the next one ("Boston").
+        assert_eq!(g.form_at(text, at + 1), None);
+        assert_eq!(g.form_at(text, text.find("from").unwrap()), None);
+        assert!(g.form_at(text, text.find("Boston").unwrap()).is_some());
     }
 
     #[test]
