@@ -24,10 +24,13 @@ pub struct Line<'a> {
 /// malformed lines skipped).
 pub fn lines(tsv: &str) -> impl Iterator<Item = Line<'_>> {
     tsv.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).filter_map(|line| {
-        let cols: Vec<&str> = line.split('\t').collect();
-        let [kind, name, country, admin, population, surface] = cols[..] else {
+        let mut cols = line.split('\t');
+        let mut col = || cols.next();
+        let (kind, name, country, admin, population, surface) =
+            (col()?, col()?, col()?, col()?, col()?, col()?);
+        if col().is_some() {
             return None;
-        };
+        }
         KINDS.contains(&kind).then_some(Line { kind, name, country, admin, population, surface })
     })
 }
@@ -45,12 +48,11 @@ pub fn surface_forms(surface: &str) -> impl Iterator<Item = (Option<u8>, &str)> 
 /// for forms of four characters or more, without a period, that are not demonyms or
 /// after-comma abbreviations.
 pub fn capitals(form: &str, marker: Option<u8>) -> Option<String> {
+    if matches!(marker, Some(b'@' | b'^')) || form.contains('.') || form.chars().count() < 4 {
+        return None;
+    }
     let upper = form.to_uppercase();
-    (form.chars().count() >= 4
-        && !form.contains('.')
-        && upper != form
-        && !matches!(marker, Some(b'@' | b'^')))
-    .then_some(upper)
+    (upper != form).then_some(upper)
 }
 
 /// Every pattern of the automaton, in its order: the forms of each line, each followed by its
