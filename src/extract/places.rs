@@ -804,7 +804,8 @@ impl Gazetteer {
         // A leftmost-longest search finds a form starting at `at` first, if there is one, and the
         // longest such form; no form reaches past `at + longest`, so the search stops there.
         let end = (at + self.longest).min(text.len());
-        let m = self.automaton.as_ref()?.leftmost_find_iter(&text.as_bytes()[at..end]).next()?;
+        let window = text.as_bytes().get(at..end)?;
+        let m = self.automaton.as_ref()?.leftmost_find_iter(window).next()?;
         (m.start() == 0 && on_word_boundaries(text, at, at + m.end())).then(|| m.value() as usize)
     }
 
@@ -1099,6 +1100,8 @@ mod tests {
         assert_eq!(g.form_at(text, at + 1), None);
         assert_eq!(g.form_at(text, text.find("from").unwrap()), None);
         assert!(g.form_at(text, text.find("Boston").unwrap()).is_some());
+        assert_eq!(g.form_at(text, text.len()), None);
+        assert_eq!(g.form_at(text, text.len() + 5), None);
     }
 
     #[test]
