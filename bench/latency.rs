@@ -160,7 +160,7 @@ fn main() -> Result<()> {
                 .ok_or_else(|| anyhow::anyhow!("jsonl output is always streamed"))?;
         let total = search::quotes_each(&store, &quotes, &mut |q| {
             stream
-                .write(&q, render::quote_row)
+                .write(q, render::quote_ref_row)
                 .map_err(|e| morgue::Error::io("rendering quotes", e))
         })?;
         stream.finish()?;

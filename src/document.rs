@@ -326,12 +326,28 @@ pub fn quote_row(
 
 /// The parts of a `quote_row` value; an empty speaker, date or title is None.
 pub fn split_quote_row(value: &str) -> QuoteRowParts {
+    let p = split_quote_row_ref(value);
+    let owned = |s: Option<&str>| s.map(str::to_string);
+    QuoteRowParts {
+        speaker: owned(p.speaker),
+        text: p.text.to_string(),
+        article_id: p.article_id.to_string(),
+        path: p.path.to_string(),
+        date: owned(p.date),
+        title: owned(p.title),
+    }
+}
+
+/// [`split_quote_row`] without copying: the parts borrow from `value`.
+pub fn split_quote_row_ref(value: &str) -> QuoteRowRef<'_> {
     let mut parts = value.splitn(6, QUOTE_ROW_SEP);
-    let mut next = || parts.next().unwrap_or_default().to_string();
+    let mut next = || parts.next().unwrap_or_default();
     let (speaker, text, article_id, path, date, title) =
         (next(), next(), next(), next(), next(), next());
-    let some = |s: String| (!s.is_empty()).then_some(s);
-    QuoteRowParts {
+    fn some(s: &str) -> Option<&str> {
+        (!s.is_empty()).then_some(s)
+    }
+    QuoteRowRef {
         speaker: some(speaker),
         text,
         article_id,
@@ -339,6 +355,17 @@ pub fn split_quote_row(value: &str) -> QuoteRowParts {
         date: some(date),
         title: some(title),
     }
+}
+
+/// The parts of a `quote_row` value, borrowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuoteRowRef<'a> {
+    pub speaker: Option<&'a str>,
+    pub text: &'a str,
+    pub article_id: &'a str,
+    pub path: &'a str,
+    pub date: Option<&'a str>,
+    pub title: Option<&'a str>,
 }
 
 /// The `file` record of an indexed file.

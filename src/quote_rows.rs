@@ -13,28 +13,57 @@ use std::collections::BTreeMap;
 
 use tantivy::{DocAddress, Searcher};
 
-use crate::document::split_quote_row;
+use crate::document::split_quote_row_ref;
 use crate::error::{Error, Result};
 use crate::schema::names;
-use crate::search::QuoteHit;
+use crate::search::{QuoteHit, QuoteRef};
 
 /// The string columns read, in the order they are read.
 const STR_COLUMNS: [&str; 2] = [names::QUOTE_ROW, names::ATTRIBUTION];
 
-fn set(hit: &mut QuoteHit, column: &str, value: &str) {
-    match column {
-        names::QUOTE_ROW => {
-            let p = split_quote_row(value);
-            (hit.speaker, hit.text, hit.article_id, hit.path, hit.date, hit.title) =
-                (p.speaker, p.text, p.article_id, p.path, p.date, p.title);
+/// One quote as read: its `quote_row` value whole (one string, not one per part) and the
+/// columns beside it.
+#[derive(Debug, Clone, Default)]
+pub struct RawQuote {
+    row: String,
+    attribution: String,
+    start: u64,
+    end: u64,
+}
+
+impl RawQuote {
+    /// The quote, its parts borrowed from the row.
+    pub fn view(&self) -> QuoteRef<'_> {
+        let p = split_quote_row_ref(&self.row);
+        QuoteRef {
+            speaker: p.speaker,
+            text: p.text,
+            article_id: p.article_id,
+            path: p.path,
+            title: p.title,
+            date: p.date,
+            start: self.start,
+            end: self.end,
+            attribution: &self.attribution,
         }
-        _ => hit.attribution = value.to_string(),
+    }
+}
+
+fn set(quote: &mut RawQuote, column: &str, value: &str) {
+    match column {
+        names::QUOTE_ROW => quote.row = value.to_string(),
+        _ => quote.attribution = value.to_string(),
     }
 }
 
 /// The quotes at `addrs` (quote documents), in the same order, speakers as stored.
 pub fn read(searcher: &Searcher, addrs: &[DocAddress]) -> Result<Vec<QuoteHit>> {
-    let mut rows = vec![QuoteHit::default(); addrs.len()];
+    Ok(read_raw(searcher, addrs)?.iter().map(|q| q.view().to_hit()).collect())
+}
+
+/// [`read`] without splitting the rows into strings of their own.
+pub fn read_raw(searcher: &Searcher, addrs: &[DocAddress]) -> Result<Vec<RawQuote>> {
+    let mut rows = vec![RawQuote::default(); addrs.len()];
     let mut by_segment: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     for (i, a) in addrs.iter().enumerate() {
         by_segment.entry(a.segment_ord).or_default().push(i);

@@ -78,6 +78,57 @@ pub struct QuoteHit {
     pub attribution: String,
 }
 
+impl QuoteHit {
+    /// The quote as a [`QuoteRef`] borrowing from this one.
+    pub fn as_ref(&self) -> QuoteRef<'_> {
+        QuoteRef {
+            speaker: self.speaker.as_deref(),
+            text: &self.text,
+            article_id: &self.article_id,
+            path: &self.path,
+            title: self.title.as_deref(),
+            date: self.date.as_deref(),
+            start: self.start,
+            end: self.end,
+            attribution: &self.attribution,
+        }
+    }
+}
+
+/// A quotation whose text is borrowed (from the column value it was read from, see
+/// `quote_rows`): what [`quotes_each`] hands out, so that streaming thousands of quotes copies
+/// no string. Serializes exactly as [`QuoteHit`] does.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct QuoteRef<'a> {
+    pub speaker: Option<&'a str>,
+    pub text: &'a str,
+    pub article_id: &'a str,
+    pub path: &'a str,
+    pub title: Option<&'a str>,
+    pub date: Option<&'a str>,
+    pub start: u64,
+    pub end: u64,
+    #[serde(skip)]
+    pub attribution: &'a str,
+}
+
+impl QuoteRef<'_> {
+    /// The quote with its own copies of the strings.
+    pub fn to_hit(&self) -> QuoteHit {
+        QuoteHit {
+            speaker: self.speaker.map(str::to_string),
+            text: self.text.to_string(),
+            article_id: self.article_id.to_string(),
+            path: self.path.to_string(),
+            title: self.title.map(str::to_string),
+            date: self.date.map(str::to_string),
+            start: self.start,
+            end: self.end,
+            attribution: self.attribution.to_string(),
+        }
+    }
+}
+
 /// The answer to a [`QuoteRequest`].
 #[derive(Debug, Clone, Serialize)]
 pub struct QuoteResults {
@@ -457,7 +508,7 @@ fn speaker_values(searcher: &Searcher, q: &dyn Query) -> Result<Vec<FacetCount>>
 pub fn quotes(store: &Store, req: &QuoteRequest) -> Result<QuoteResults> {
     let mut quotes = Vec::new();
     let total = quotes_each(store, req, &mut |q| {
-        quotes.push(q);
+        quotes.push(q.to_hit());
         Ok(())
     })?;
     Ok(QuoteResults { total, quotes })
@@ -467,7 +518,7 @@ pub fn quotes(store: &Store, req: &QuoteRequest) -> Result<QuoteResults> {
 pub fn quotes_each(
     store: &Store,
     req: &QuoteRequest,
-    on_quote: &mut dyn FnMut(QuoteHit) -> Result<()>,
+    on_quote: &mut dyn FnMut(&QuoteRef<'_>) -> Result<()>,
 ) -> Result<u64> {
     let f = &store.fields;
     query::dates::check_range(req.from, req.to)?;
@@ -518,9 +569,10 @@ pub fn quotes_each(
     // Rows come from fast columns, a chunk at a time (memory stays bounded on exports).
     for chunk in addrs.chunks(QUOTE_READ_CHUNK) {
         let docs: Vec<DocAddress> = chunk.iter().map(|(_, a)| *a).collect();
-        for mut hit in quote_rows::read(&searcher, &docs)? {
-            hit.speaker = hit.speaker.map(|s| resolve.get(&s).cloned().unwrap_or(s));
-            on_quote(hit)?;
+        for raw in quote_rows::read_raw(&searcher, &docs)? {
+            let mut q = raw.view();
+            q.speaker = q.speaker.map(|s| resolve.get(s).map_or(s, String::as_str));
+            on_quote(&q)?;
         }
     }
     Ok(total)

@@ -78,7 +78,7 @@ pub fn run_quotes(store: &Store, args: QuotesArgs) -> Result<i32> {
     let streamed = match morgue::render::HitStream::new(args.format.into(), &mut out, columns)? {
         Some(mut stream) => {
             morgue::search::quotes_each(store, &req, &mut |q| {
-                stream.write(&q, morgue::render::quote_row).map_err(super::search::io_error)
+                stream.write(q, morgue::render::quote_ref_row).map_err(super::search::io_error)
             })?;
             stream.finish()?;
             true

@@ -431,13 +431,18 @@ pub const QUOTE_COLUMNS: &[&str] =
 
 /// The CSV row of a quote.
 pub fn quote_row(q: &crate::search::QuoteHit) -> Vec<String> {
+    quote_ref_row(&q.as_ref())
+}
+
+/// The CSV row of a borrowed quote (as [`crate::search::quotes_each`] hands them out).
+pub fn quote_ref_row(q: &crate::search::QuoteRef<'_>) -> Vec<String> {
     vec![
-        q.date.clone().unwrap_or_default(),
-        q.speaker.clone().unwrap_or_default(),
-        q.text.clone(),
-        q.article_id.clone(),
-        q.path.clone(),
-        q.title.clone().unwrap_or_default(),
+        q.date.unwrap_or_default().to_string(),
+        q.speaker.unwrap_or_default().to_string(),
+        q.text.to_string(),
+        q.article_id.to_string(),
+        q.path.to_string(),
+        q.title.unwrap_or_default().to_string(),
         q.start.to_string(),
         q.end.to_string(),
     ]
@@ -485,6 +490,16 @@ mod tests {
         for (line, h) in lines.iter().zip(&hits) {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
             assert_eq!(v, serde_json::to_value(h).unwrap());
+        }
+    }
+
+    #[test]
+    fn a_borrowed_quote_renders_as_its_owned_copy() {
+        for h in hits().iter().chain([&QuoteHit::default()]) {
+            let r = h.as_ref();
+            assert_eq!(serde_json::to_string(&r).unwrap(), serde_json::to_string(h).unwrap());
+            assert_eq!(quote_ref_row(&r), quote_row(h));
+            assert_eq!(serde_json::to_value(r.to_hit()).unwrap(), serde_json::to_value(h).unwrap());
         }
     }
 
