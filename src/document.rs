@@ -326,46 +326,23 @@ pub fn quote_row(
 
 /// The parts of a `quote_row` value; an empty speaker, date or title is None.
 pub fn split_quote_row(value: &str) -> QuoteRowParts {
-    let p = split_quote_row_ref(value);
-    let owned = |s: Option<&str>| s.map(str::to_string);
+    let [speaker, text, article_id, path, date, title] = quote_row_parts(value);
+    let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
     QuoteRowParts {
-        speaker: owned(p.speaker),
-        text: p.text.to_string(),
-        article_id: p.article_id.to_string(),
-        path: p.path.to_string(),
-        date: owned(p.date),
-        title: owned(p.title),
-    }
-}
-
-/// [`split_quote_row`] without copying: the parts borrow from `value`.
-pub fn split_quote_row_ref(value: &str) -> QuoteRowRef<'_> {
-    let mut parts = value.splitn(6, QUOTE_ROW_SEP);
-    let mut next = || parts.next().unwrap_or_default();
-    let (speaker, text, article_id, path, date, title) =
-        (next(), next(), next(), next(), next(), next());
-    fn some(s: &str) -> Option<&str> {
-        (!s.is_empty()).then_some(s)
-    }
-    QuoteRowRef {
         speaker: some(speaker),
-        text,
-        article_id,
-        path,
+        text: text.to_string(),
+        article_id: article_id.to_string(),
+        path: path.to_string(),
         date: some(date),
         title: some(title),
     }
 }
 
-/// The parts of a `quote_row` value, borrowed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QuoteRowRef<'a> {
-    pub speaker: Option<&'a str>,
-    pub text: &'a str,
-    pub article_id: &'a str,
-    pub path: &'a str,
-    pub date: Option<&'a str>,
-    pub title: Option<&'a str>,
+/// The six parts of a `quote_row` value, borrowed: speaker, text, article id, path, date and
+/// title (empty where the value has none).
+pub fn quote_row_parts(value: &str) -> [&str; 6] {
+    let mut parts = value.splitn(6, QUOTE_ROW_SEP);
+    std::array::from_fn(|_| parts.next().unwrap_or_default())
 }
 
 /// The `file` record of an indexed file.

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use tantivy::{DocAddress, Searcher};
 
-use crate::document::split_quote_row_ref;
+use crate::document::quote_row_parts;
 use crate::error::{Error, Result};
 use crate::schema::names;
 use crate::search::{QuoteHit, QuoteRef};
@@ -34,14 +34,14 @@ pub struct RawQuote {
 impl RawQuote {
     /// The quote, its parts borrowed from the row.
     pub fn view(&self) -> QuoteRef<'_> {
-        let p = split_quote_row_ref(&self.row);
+        let [speaker, text, article_id, path, date, title] = quote_row_parts(&self.row);
         QuoteRef {
-            speaker: p.speaker,
-            text: p.text,
-            article_id: p.article_id,
-            path: p.path,
-            title: p.title,
-            date: p.date,
+            speaker: (!speaker.is_empty()).then_some(speaker),
+            text,
+            article_id,
+            path,
+            title: (!title.is_empty()).then_some(title),
+            date: (!date.is_empty()).then_some(date),
             start: self.start,
             end: self.end,
             attribution: &self.attribution,
