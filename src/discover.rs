@@ -137,8 +137,8 @@ fn key_order(a: &DirEntry, b: &DirEntry) -> std::cmp::Ordering {
         }
     }
     // A folder's entries are compared many times while sorted, so the names are cut from the
-    // paths as bytes (see `name_bytes`). ASCII bytes are their own key text; other names compare as their lossy UTF-8 form, in
-    // which keys are written.
+    // paths as bytes (see `name_bytes`). ASCII bytes are their own key text; other names
+    // compare as their lossy UTF-8 form, in which keys are written.
     let (ra, rb) = (name_bytes(a), name_bytes(b));
     if ra.is_ascii() && rb.is_ascii() {
         return cmp_suffixed(ra, slash(a), rb, slash(b));

@@ -297,17 +297,6 @@ pub fn quote_docs(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Vec
 /// Separates the parts of a quote document's `quote_row` value.
 pub const QUOTE_ROW_SEP: char = '\u{1f}';
 
-/// The parts of a `quote_row` value.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct QuoteRowParts {
-    pub speaker: Option<String>,
-    pub text: String,
-    pub article_id: String,
-    pub path: String,
-    pub date: Option<String>,
-    pub title: Option<String>,
-}
-
 /// The `quote_row` value: speaker, quote text, article id, path, date and title, joined by
 /// [`QUOTE_ROW_SEP`] (which is taken out of the parts). The speaker comes first so that the
 /// column's sorted dictionary keeps each person's quotes together.
@@ -322,27 +311,6 @@ pub fn quote_row(
     let clean = |s: &str| s.replace(QUOTE_ROW_SEP, " ");
     let sep = QUOTE_ROW_SEP.to_string();
     [clean(speaker), clean(text), clean(id), clean(path), clean(date), clean(title)].join(&sep)
-}
-
-/// The parts of a `quote_row` value; an empty speaker, date or title is None.
-pub fn split_quote_row(value: &str) -> QuoteRowParts {
-    let [speaker, text, article_id, path, date, title] = quote_row_parts(value);
-    let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    QuoteRowParts {
-        speaker: some(speaker),
-        text: text.to_string(),
-        article_id: article_id.to_string(),
-        path: path.to_string(),
-        date: some(date),
-        title: some(title),
-    }
-}
-
-/// The six parts of a `quote_row` value, borrowed: speaker, text, article id, path, date and
-/// title (empty where the value has none).
-pub fn quote_row_parts(value: &str) -> [&str; 6] {
-    let mut parts = value.splitn(6, QUOTE_ROW_SEP);
-    std::array::from_fn(|_| parts.next().unwrap_or_default())
 }
 
 /// The `file` record of an indexed file.
@@ -376,40 +344,6 @@ mod tests {
         b.body.push('!');
         assert_ne!(article_id(&a), article_id(&b));
         assert_eq!(article_id(&a).len(), 16);
-    }
-
-    #[test]
-    fn quote_row_parts_round_trip_and_never_split_wrongly() {
-        let v = quote_row(
-            "Jo Ng",
-            "We \u{1f}will",
-            "ab12",
-            "news/a.txt",
-            "2016-12",
-            "A \u{1f}title: x",
-        );
-        assert_eq!(
-            split_quote_row(&v),
-            QuoteRowParts {
-                speaker: Some("Jo Ng".into()),
-                text: "We  will".into(),
-                article_id: "ab12".into(),
-                path: "news/a.txt".into(),
-                date: Some("2016-12".into()),
-                title: Some("A  title: x".into()),
-            }
-        );
-        let accented = split_quote_row(&quote_row("Zoë Núñez", "“Sí”", "ab12", "é.txt", "", "Ça"));
-        assert_eq!(
-            (accented.speaker.as_deref(), accented.text.as_str(), accented.path.as_str()),
-            (Some("Zoë Núñez"), "“Sí”", "é.txt")
-        );
-        assert_eq!(accented.title.as_deref(), Some("Ça"));
-        let undated = split_quote_row(&quote_row("", "Yes.", "ab12", "a.txt", "", ""));
-        assert_eq!(
-            (undated.speaker, undated.text.as_str(), undated.date, undated.title),
-            (None, "Yes.", None, None)
-        );
     }
 
     #[test]

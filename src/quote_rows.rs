@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use tantivy::{DocAddress, Searcher};
 
-use crate::document::quote_row_parts;
+use crate::document::QUOTE_ROW_SEP;
 use crate::error::{Error, Result};
 use crate::schema::names;
 use crate::search::{QuoteHit, QuoteRef};
@@ -34,18 +34,36 @@ pub struct RawQuote {
 impl RawQuote {
     /// The quote, its parts borrowed from the row.
     pub fn view(&self) -> QuoteRef<'_> {
-        let [speaker, text, article_id, path, date, title] = quote_row_parts(&self.row);
         QuoteRef {
-            speaker: (!speaker.is_empty()).then_some(speaker),
-            text,
-            article_id,
-            path,
-            title: (!title.is_empty()).then_some(title),
-            date: (!date.is_empty()).then_some(date),
             start: self.start,
             end: self.end,
             attribution: &self.attribution,
+            ..split_quote_row(&self.row)
         }
+    }
+}
+
+/// The parts of a `quote_row` value (see [`crate::document::quote_row`]), borrowed from it; an
+/// empty speaker, date or title is None. The columns kept outside the row (start, end,
+/// attribution) are left empty.
+pub fn split_quote_row(value: &str) -> QuoteRef<'_> {
+    let mut parts = value.splitn(6, QUOTE_ROW_SEP);
+    let mut next = || parts.next().unwrap_or_default();
+    let (speaker, text, article_id, path, date, title) =
+        (next(), next(), next(), next(), next(), next());
+    fn some(s: &str) -> Option<&str> {
+        (!s.is_empty()).then_some(s)
+    }
+    QuoteRef {
+        speaker: some(speaker),
+        text,
+        article_id,
+        path,
+        title: some(title),
+        date: some(date),
+        start: 0,
+        end: 0,
+        attribution: "",
     }
 }
 
@@ -102,4 +120,49 @@ pub fn read_raw(searcher: &Searcher, addrs: &[DocAddress]) -> Result<Vec<RawQuot
         }
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::quote_row;
+
+    #[test]
+    fn quote_row_parts_round_trip_and_never_split_wrongly() {
+        let v = quote_row(
+            "Jo Ng",
+            "We \u{1f}will",
+            "ab12",
+            "news/a.txt",
+            "2016-12",
+            "A \u{1f}title: x",
+        );
+        assert_eq!(
+            split_quote_row(&v),
+            QuoteRef {
+                speaker: Some("Jo Ng"),
+                text: "We  will",
+                article_id: "ab12",
+                path: "news/a.txt",
+                date: Some("2016-12"),
+                title: Some("A  title: x"),
+                start: 0,
+                end: 0,
+                attribution: "",
+            }
+        );
+        let accented_row = quote_row("Zoë Núñez", "“Sí”", "ab12", "é.txt", "", "Ça");
+        let accented = split_quote_row(&accented_row);
+        assert_eq!(
+            (accented.speaker, accented.text, accented.path),
+            (Some("Zoë Núñez"), "“Sí”", "é.txt")
+        );
+        assert_eq!(accented.title, Some("Ça"));
+        let undated_row = quote_row("", "Yes.", "ab12", "a.txt", "", "");
+        let undated = split_quote_row(&undated_row);
+        assert_eq!(
+            (undated.speaker, undated.text, undated.date, undated.title),
+            (None, "Yes.", None, None)
+        );
+    }
 }

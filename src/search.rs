@@ -98,7 +98,7 @@ impl QuoteHit {
 /// A quotation whose text is borrowed (from the column value it was read from, see
 /// `quote_rows`): what [`quotes_each`] hands out, so that streaming thousands of quotes copies
 /// no string. Serializes exactly as [`QuoteHit`] does.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct QuoteRef<'a> {
     pub speaker: Option<&'a str>,
     pub text: &'a str,

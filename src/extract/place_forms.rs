@@ -6,6 +6,8 @@
 //! [`digest`] ties the prebuilt automaton to the exact pattern list; if the two ever differ, the
 //! automaton is built at run time instead. This file uses nothing but `std`.
 
+use std::borrow::Cow;
+
 /// The place kinds a data line may have; lines of any other kind are skipped.
 pub const KINDS: [&str; 5] = ["continent", "region", "country", "state", "city"];
 
@@ -16,7 +18,7 @@ pub struct Line<'a> {
     pub country: &'a str,
     pub admin: &'a str,
     pub population: &'a str,
-    /// Surface forms separated by `|`, each with an optional marker (see [`surface_forms`]).
+    /// Surface forms separated by `|`, each with an optional marker (see [`Pattern`]).
     pub surface: &'a str,
 }
 
@@ -35,19 +37,39 @@ pub fn lines(tsv: &str) -> impl Iterator<Item = Line<'_>> {
     })
 }
 
-/// The forms of a line's surface column with their marker: `~` a common word, `^` only after a
-/// comma, `@` a demonym, `%` a person's name, none a name.
-pub fn surface_forms(surface: &str) -> impl Iterator<Item = (Option<u8>, &str)> {
+/// One pattern of a line: a surface form as written, or its all-capitals spelling.
+pub struct Pattern<'a> {
+    /// The form's marker: `~` a common word, `^` only after a comma, `@` a demonym, `%` a
+    /// person's name, none a name.
+    pub marker: Option<u8>,
+    pub text: Cow<'a, str>,
+    /// Whether this is the all-capitals spelling of the form ("BOSTON" in a dateline).
+    pub capitals: bool,
+}
+
+/// The patterns of a line's surface column (forms separated by `|`), in the automaton's order:
+/// each form, then its all-capitals spelling if it has one. Both the build script and the run
+/// take the patterns from here, so their order cannot differ.
+pub fn line_patterns(surface: &str) -> impl Iterator<Item = Pattern<'_>> {
+    surface_forms(surface).flat_map(|(marker, form)| {
+        let written = Pattern { marker, text: Cow::Borrowed(form), capitals: false };
+        let upper =
+            capitals(form, marker).map(|u| Pattern { marker, text: Cow::Owned(u), capitals: true });
+        std::iter::once(written).chain(upper)
+    })
+}
+
+/// The forms of a surface column with their marker.
+fn surface_forms(surface: &str) -> impl Iterator<Item = (Option<u8>, &str)> {
     surface.split('|').filter(|f| !f.is_empty()).map(|raw| match raw.as_bytes()[0] {
         m @ (b'~' | b'^' | b'@' | b'%') => (Some(m), &raw[1..]),
         _ => (None, raw),
     })
 }
 
-/// The all-capitals spelling that is matched besides `form` ("BOSTON" in a dateline), if any:
-/// for forms of four characters or more, without a period, that are not demonyms or
-/// after-comma abbreviations.
-pub fn capitals(form: &str, marker: Option<u8>) -> Option<String> {
+/// The all-capitals spelling that is matched besides `form`, if any: for forms of four
+/// characters or more, without a period, that are not demonyms or after-comma abbreviations.
+fn capitals(form: &str, marker: Option<u8>) -> Option<String> {
     if matches!(marker, Some(b'@' | b'^')) || form.contains('.') || form.chars().count() < 4 {
         return None;
     }
@@ -55,18 +77,17 @@ pub fn capitals(form: &str, marker: Option<u8>) -> Option<String> {
     (upper != form).then_some(upper)
 }
 
-/// Every pattern of the automaton, in its order: the forms of each line, each followed by its
-/// capitals spelling, each pattern once (where it first appears).
+/// Every pattern of the automaton, in its order: the [`line_patterns`] of each line, each
+/// pattern once (where it first appears).
 #[allow(dead_code)] // used by build.rs and by the tests
 pub fn patterns(tsv: &str) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for line in lines(tsv) {
-        for (marker, form) in surface_forms(line.surface) {
-            for p in std::iter::once(form.to_string()).chain(capitals(form, marker)) {
-                if seen.insert(p.clone()) {
-                    out.push(p);
-                }
+        for p in line_patterns(line.surface) {
+            if !seen.contains(&*p.text) {
+                seen.insert(p.text.to_string());
+                out.push(p.text.into_owned());
             }
         }
     }

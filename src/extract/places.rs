@@ -561,19 +561,16 @@ impl Gazetteer {
                 admin: (!line.admin.is_empty()).then(|| line.admin.to_string()),
                 population: line.population.parse().unwrap_or(0),
             });
-            // The same forms, in the same order, as `place_forms::patterns`.
-            for (marker, form) in place_forms::surface_forms(line.surface) {
-                let trust = match marker {
-                    Some(b'~') => Trust::CommonWord,
-                    Some(b'^') => Trust::AfterComma,
-                    Some(b'@') => Trust::Demonym,
-                    Some(_) => Trust::PersonName,
-                    None => Trust::Name,
+            for p in place_forms::line_patterns(line.surface) {
+                let trust = match (p.capitals, p.marker) {
+                    (true, _) => Trust::Capitals,
+                    (false, Some(b'~')) => Trust::CommonWord,
+                    (false, Some(b'^')) => Trust::AfterComma,
+                    (false, Some(b'@')) => Trust::Demonym,
+                    (false, Some(_)) => Trust::PersonName,
+                    (false, None) => Trust::Name,
                 };
-                add(form, id, trust, &mut forms);
-                if let Some(upper) = place_forms::capitals(form, marker) {
-                    add(&upper, id, Trust::Capitals, &mut forms);
-                }
+                add(&p.text, id, trust, &mut forms);
             }
         }
         let mut patterns = vec![String::new(); forms.len()];
