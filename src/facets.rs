@@ -139,22 +139,22 @@ pub struct OrdinalCounts {
     /// The ordinal of `counts[0]`.
     base: u64,
     counts: Vec<u32>,
-    /// (count, ordinal) of every counted value; the first `take + 1` most frequent first, for
-    /// the last `take` ordered.
-    list: Vec<(u32, u64)>,
-    /// The values and counts of the first `take` entries of `list`, looked up at harvest.
+    /// How many values have a count above zero.
+    nonzero: usize,
+    /// (count, ordinal) of the most frequent values, most frequent first (ties by ordinal):
+    /// at least the first `take + 1` of them for the last `take` asked for, or all.
+    top: Vec<(u32, u64)>,
+    /// The values and counts of the first `take` entries of `top`, looked up at harvest.
     named: Option<(usize, Vec<(String, u32)>)>,
 }
 
+/// Counts from this one up share a bucket of the histogram that finds the most frequent values.
+const HISTOGRAM_CAP: usize = 255;
+
 impl OrdinalCounts {
     fn new(column: StrColumn, base: u64, counts: Vec<u32>, take: usize) -> OrdinalCounts {
-        let list = counts
-            .iter()
-            .enumerate()
-            .filter(|&(_, &n)| n > 0)
-            .map(|(i, &n)| (n, base + i as u64))
-            .collect();
-        let mut c = OrdinalCounts { column, base, counts, list, named: None };
+        let nonzero = counts.iter().filter(|&&n| n > 0).count();
+        let mut c = OrdinalCounts { column, base, counts, nonzero, top: Vec::new(), named: None };
         // A failed lookup is tried again, and reported, by the merge.
         c.named = c.names(take).ok().map(|named| (take, named));
         c
@@ -167,16 +167,8 @@ impl OrdinalCounts {
                 return Ok(named);
             }
         }
-        let most_first = |a: &(u32, u64), b: &(u32, u64)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-        // Only the first `take + 1` entries need to be in order.
-        let list = &mut self.list;
-        if take.saturating_add(1) < list.len() {
-            list.select_nth_unstable_by(take, most_first);
-            list[..=take].sort_unstable_by(most_first);
-        } else {
-            list.sort_unstable_by(most_first);
-        }
-        let mut ords: Vec<u64> = list.iter().take(take).map(|&(_, o)| o).collect();
+        most_frequent(&self.counts, self.base, take, &mut self.top);
+        let mut ords: Vec<u64> = self.top.iter().take(take).map(|&(_, o)| o).collect();
         ords.sort_unstable();
         let mut out = Vec::with_capacity(ords.len());
         let mut next = ords.iter();
@@ -194,7 +186,12 @@ impl OrdinalCounts {
     /// The count of the value `take` places from the top (0 when there is none): no value
     /// outside the first `take` has more. Valid after `names(take)`.
     fn first_not_taken(&self, take: usize) -> u64 {
-        self.list.get(take).map_or(0, |&(n, _)| u64::from(n))
+        self.top.get(take).map_or(0, |&(n, _)| u64::from(n))
+    }
+
+    /// Whether the first `take` values are all the values counted.
+    fn all_within(&self, take: usize) -> bool {
+        self.nonzero <= take
     }
 
     /// The count of `value` in this segment.
@@ -202,6 +199,44 @@ impl OrdinalCounts {
         let Some(ord) = self.column.dictionary().term_ord(value.as_bytes())? else { return Ok(0) };
         let i = ord.checked_sub(self.base).map(|i| i as usize);
         Ok(u64::from(i.and_then(|i| self.counts.get(i)).copied().unwrap_or(0)))
+    }
+}
+
+/// Fill `top` with (count, ordinal) of the values whose count reaches that of the
+/// `take + 1`-th most frequent, most frequent first (ties by ordinal; only the first `take + 1`
+/// are in order), or of every counted value when fewer are. One pass counts how many values
+/// have each count (a histogram, capped), which gives that count; a second gathers the values
+/// that reach it. The counts are not copied and sorted whole: most values of a large archive
+/// are counted, and only a few are kept.
+fn most_frequent(counts: &[u32], base: u64, take: usize, top: &mut Vec<(u32, u64)>) {
+    let mut histogram = [0usize; HISTOGRAM_CAP + 1];
+    for &n in counts {
+        histogram[(n as usize).min(HISTOGRAM_CAP)] += 1;
+    }
+    let want = take.saturating_add(1);
+    let mut seen = 0;
+    let mut threshold = 1;
+    for n in (1..=HISTOGRAM_CAP).rev() {
+        seen += histogram[n];
+        if seen >= want {
+            threshold = n as u32;
+            break;
+        }
+    }
+    top.clear();
+    top.extend(
+        counts
+            .iter()
+            .enumerate()
+            .filter(|&(_, &n)| n >= threshold)
+            .map(|(i, &n)| (n, base + i as u64)),
+    );
+    let most_first = |a: &(u32, u64), b: &(u32, u64)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    if want < top.len() {
+        top.select_nth_unstable_by(take, most_first);
+        top[..=take].sort_unstable_by(most_first);
+    } else {
+        top.sort_unstable_by(most_first);
     }
 }
 
@@ -443,7 +478,7 @@ fn top_values(
         // not taken there.
         let limit: Vec<u64> = segments.iter().map(|s| s.first_not_taken(take)).collect();
         let outside: u64 = limit.iter().sum();
-        let complete = segments.iter().all(|s| s.list.len() <= take);
+        let complete = segments.iter().all(|s| s.all_within(take));
         // (value, lowest possible count, highest possible count)
         let mut bounds: Vec<(String, u64, u64)> = known
             .into_iter()
@@ -597,6 +632,38 @@ mod tests {
     use tantivy::{doc, Index, TantivyDocument};
 
     use super::*;
+
+    #[test]
+    fn the_most_frequent_values_are_those_a_full_sort_puts_first() {
+        // Counts of every shape: none counted, a few, many ties, counts past the histogram's cap.
+        let mut seed = 7u64;
+        let mut next = move |m: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        for case in 0..200 {
+            let len = next(300) as usize;
+            let spread = [2, 5, 50, 400, 2_000][case % 5];
+            let counts: Vec<u32> = (0..len).map(|_| next(spread) as u32).collect();
+            let base = next(1_000);
+            let mut all: Vec<(u32, u64)> = counts
+                .iter()
+                .enumerate()
+                .filter(|&(_, &n)| n > 0)
+                .map(|(i, &n)| (n, base + i as u64))
+                .collect();
+            all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            for take in [0, 1, 3, 32, 128, 1_000] {
+                let mut top = Vec::new();
+                most_frequent(&counts, base, take, &mut top);
+                let n = (take + 1).min(all.len());
+                assert_eq!(&top[..n], &all[..n], "case {case}, take {take}");
+                // Nothing much below the `take + 1`-th is kept (at most the capped bucket).
+                let floor = all.get(take).map_or(1, |e| e.0.min(HISTOGRAM_CAP as u32));
+                assert!(top.iter().all(|&(c, _)| c >= floor), "case {case}, take {take}");
+            }
+        }
+    }
 
     #[test]
     fn a_combined_column_counts_each_field_apart() {
