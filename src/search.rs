@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
@@ -254,7 +255,9 @@ pub fn search_each(
             g
         })
     };
-    for (score, addr) in addrs {
+    // Each hit's document is read and its snippet made (the body tokenized again) on the thread
+    // pool, a chunk at a time, and handed out in order.
+    let hit = |&(score, addr): &(f32, DocAddress)| -> Result<Hit> {
         let doc: TantivyDocument = searcher.doc(addr)?;
         let snippet = match &snippets {
             Some(g) => {
@@ -267,7 +270,7 @@ pub fn search_each(
             }
             None => lead(&doc, f),
         };
-        on_hit(Hit {
+        Ok(Hit {
             id: text_of(&doc, f.id).unwrap_or_default(),
             path: text_of(&doc, f.path).unwrap_or_default(),
             title: text_of(&doc, f.title),
@@ -277,7 +280,13 @@ pub fn search_each(
             places: texts_of(&doc, f.places),
             score,
             snippet,
-        })?;
+        })
+    };
+    for chunk in addrs.chunks(HIT_CHUNK) {
+        let hits: Vec<Result<Hit>> = chunk.par_iter().map(hit).collect();
+        for h in hits {
+            on_hit(h?)?;
+        }
     }
     Ok((total, facets))
 }
@@ -293,6 +302,9 @@ fn lead(doc: &TantivyDocument, f: &Fields) -> String {
 }
 
 type Page<F> = (Vec<(f32, DocAddress)>, u64, F);
+
+/// How many hits of a page are read and given snippets together, in parallel.
+const HIT_CHUNK: usize = 32;
 
 /// How many quote hits are read from the fast columns together.
 const QUOTE_READ_CHUNK: usize = 4096;
