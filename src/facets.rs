@@ -464,10 +464,11 @@ fn top_values(
     size: usize,
 ) -> tantivy::Result<HashMap<String, u64>> {
     let size = size.max(1);
+    let most = segments.iter().map(|s| s.nonzero).max().unwrap_or(0);
     let mut take = first_take(size);
     loop {
         // Candidates: each segment's `take` best values, with their count where known.
-        let mut known: HashMap<String, Vec<Option<u32>>> = HashMap::new();
+        let mut known: foldhash::HashMap<String, Vec<Option<u32>>> = Default::default();
         let n_segments = segments.len();
         for (s, segment) in segments.iter_mut().enumerate() {
             for (value, n) in segment.names(take)? {
@@ -516,7 +517,13 @@ fn top_values(
             }
             return Ok(top.into_iter().collect());
         }
+        // Four times as many, or every value where the round after that would take them all:
+        // where counts are flat (a few hundred authors, each with a similar share), no bound
+        // settles before every value is named, and each round names them again.
         take = take.saturating_mul(4);
+        if take.saturating_mul(4) >= most {
+            take = usize::MAX;
+        }
     }
 }
 
