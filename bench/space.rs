@@ -21,6 +21,10 @@ struct Args {
     /// The morgue index to measure.
     #[arg(long)]
     index: PathBuf,
+    /// Also read every document back from the store and sum the uncompressed bytes of each
+    /// stored field by document kind (slow: decompresses the whole store).
+    #[arg(long)]
+    store: bool,
 }
 
 fn main() -> Result<()> {
@@ -66,5 +70,46 @@ fn main() -> Result<()> {
     }
     println!("document store: {:.1} MB (all fields)", mb(store_total));
     println!("index total: {:.1} MB", mb(usage.total().get_bytes()));
+    if args.store {
+        stored_by_kind(&searcher)?;
+    }
+    Ok(())
+}
+
+/// Uncompressed stored bytes per (kind, field): what the document store holds before zstd.
+fn stored_by_kind(searcher: &tantivy::Searcher) -> Result<()> {
+    use tantivy::schema::{OwnedValue, Value};
+    use tantivy::TantivyDocument;
+    let schema = searcher.schema();
+    let kind_field = schema.get_field("kind")?;
+    let mut table: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
+    for reader in searcher.segment_readers() {
+        let store = reader.get_store_reader(64)?;
+        let alive = reader.alive_bitset();
+        for doc in store.iter::<TantivyDocument>(alive) {
+            let doc = doc?;
+            let kind =
+                doc.get_first(kind_field).and_then(|v| v.as_str()).unwrap_or("?").to_string();
+            for (field, value) in doc.field_values() {
+                let bytes = match OwnedValue::from(value) {
+                    OwnedValue::Str(s) => s.len() as u64,
+                    OwnedValue::Facet(f) => f.encoded_str().len() as u64,
+                    OwnedValue::Bytes(b) => b.len() as u64,
+                    _ => 8,
+                };
+                let name = schema.get_field_name(field).to_string();
+                let entry = table.entry((kind.clone(), name)).or_default();
+                entry.0 += bytes;
+                entry.1 += 1;
+            }
+        }
+    }
+    let mut rows: Vec<_> = table.into_iter().collect();
+    rows.sort_by_key(|(_, (bytes, _))| std::cmp::Reverse(*bytes));
+    println!();
+    println!("{:<10} {:<18} {:>12} {:>10}", "kind", "stored field", "raw MB", "values");
+    for ((kind, name), (bytes, n)) in rows {
+        println!("{kind:<10} {name:<18} {:>12.2} {n:>10}", bytes as f64 / 1e6);
+    }
     Ok(())
 }

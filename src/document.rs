@@ -225,12 +225,23 @@ fn char_offset(text: &str, byte: usize) -> u64 {
 }
 
 /// The values of the combined facet column: `author`, `people` and `places` values, each as the
-/// field name, U+001F and the value, each once (the facet counter relies on that).
+/// field name, U+001F and the value, each once (the facet counter relies on that); and the
+/// publication date as `year_month` (YYYYMM) where its month is known, as `year` (YYYY)
+/// otherwise, the same numbers as those fields' columns. The counter derives the year of a
+/// `year_month` value, so the two never count one article twice.
 pub fn facet_values(p: &PreparedArticle) -> std::collections::BTreeSet<String> {
     use crate::facets::COMBINED_SEP;
     use crate::schema::names;
     let a = &p.article;
     let mut out = std::collections::BTreeSet::new();
+    if let Some(d) = &a.date {
+        let (year, month) = (d.value.date.year().max(0), d.value.date.month());
+        if d.value.precision >= DatePrecision::Month {
+            out.insert(format!("{}{COMBINED_SEP}{}", names::YEAR_MONTH, year * 100 + month as i32));
+        } else {
+            out.insert(format!("{}{COMBINED_SEP}{year}", names::YEAR));
+        }
+    }
     for au in &a.authors {
         out.insert(format!("{}{COMBINED_SEP}{au}", names::AUTHOR));
     }

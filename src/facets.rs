@@ -31,6 +31,11 @@ pub struct FacetCollector {
     pub combined: Option<&'static str>,
     /// `u64` fast fields (year, year_month).
     pub number_fields: Vec<&'static str>,
+    /// Number fields whose values the combined column also holds, as `FIELD` + U+001F + the
+    /// value in decimal: counted with the text fields from that one column read, their own
+    /// columns never read. For a derived field held there, the column holds a value only for
+    /// the documents without the field it derives from (`document::facet_values`).
+    pub combined_numbers: Vec<&'static str>,
     /// `(field, from, divisor)`: count `field` as `from / divisor` for documents where the
     /// earlier number field `from` has a value (a year from a year-month), saving one column
     /// lookup per document; its own column is read only for the others.
@@ -250,6 +255,45 @@ pub struct CombinedCounts {
     column: StrColumn,
     counts: Vec<u32>,
     ranges: Vec<(&'static str, u64, u64)>,
+    /// The ordinal ranges of the number fields it holds.
+    number_ranges: Vec<(&'static str, u64, u64)>,
+}
+
+/// The ordinals from the first term starting with `name` + U+001F to the last.
+fn field_range(column: &StrColumn, name: &str) -> tantivy::Result<(u64, u64)> {
+    let lo = lower_bound(column, format!("{name}{COMBINED_SEP}").as_bytes())?;
+    // U+0020 is the byte after U+001F: the end of the field's range.
+    let hi = lower_bound(column, format!("{name} ").as_bytes())?;
+    Ok((lo, hi.max(lo)))
+}
+
+/// The counts of a number field held in a combined column: each counted ordinal of `lo..hi`
+/// looked up and its number read after the separator.
+fn combined_number_counts(
+    c: &CombinedCounts,
+    lo: u64,
+    hi: u64,
+    out: &mut BTreeMap<u64, u64>,
+) -> tantivy::Result<()> {
+    let counts = &c.counts[lo as usize..hi as usize];
+    let ords: Vec<u64> =
+        (lo..hi).zip(counts).filter(|&(_, &n)| n > 0).map(|(ord, _)| ord).collect();
+    let mut next = ords.iter();
+    c.column
+        .dictionary()
+        .sorted_ords_to_term_cb(&ords, |term| {
+            let n = next.next().map_or(0, |&o| c.counts[o as usize]);
+            let number = term
+                .iter()
+                .position(|&b| b == COMBINED_SEP as u8)
+                .and_then(|at| std::str::from_utf8(&term[at + 1..]).ok())
+                .and_then(|digits| digits.parse::<u64>().ok());
+            if let Some(v) = number {
+                *out.entry(v).or_default() += u64::from(n);
+            }
+        })
+        .map_err(tantivy::TantivyError::from)?;
+    Ok(())
 }
 
 /// The separator between a field's name and a value in a combined column.
@@ -268,6 +312,8 @@ pub struct FacetSegmentCollector {
     text: Vec<(&'static str, Option<TextCounts>)>,
     combined: Option<CombinedCounts>,
     numbers: Vec<(&'static str, NumberColumn)>,
+    /// For each number field, whether the combined column holds it.
+    in_combined: Vec<bool>,
     /// For each number field, the earlier field and divisor it can be derived from.
     derived: Vec<Option<(usize, u64)>>,
     /// The documents of the current block.
@@ -359,6 +405,8 @@ fn count_rows(column: &Column<u64>, rows: Range<u32>, buffer: &mut Vec<u64>, cou
 pub struct SegmentTallies {
     text: Vec<(&'static str, Option<OrdinalCounts>)>,
     numbers: Vec<(&'static str, BTreeMap<u64, u64>)>,
+    /// A dictionary lookup that failed while harvesting, reported by the merge.
+    error: Option<tantivy::TantivyError>,
 }
 
 impl Collector for FacetCollector {
@@ -375,14 +423,22 @@ impl Collector for FacetCollector {
         if let Some(column) = self.combined.map(|name| fast.str(name)).transpose()?.flatten() {
             let mut ranges = Vec::with_capacity(self.text_fields.len());
             for &name in &self.text_fields {
-                let lo = lower_bound(&column, format!("{name}{COMBINED_SEP}").as_bytes())?;
-                // U+0020 is the byte after U+001F: the end of the field's range.
-                let hi = lower_bound(&column, format!("{name} ").as_bytes())?;
-                ranges.push((name, lo, hi.max(lo)));
+                let (lo, hi) = field_range(&column, name)?;
+                ranges.push((name, lo, hi));
+            }
+            let mut number_ranges = Vec::with_capacity(self.combined_numbers.len());
+            for &name in self.number_fields.iter().filter(|n| self.combined_numbers.contains(n)) {
+                let (lo, hi) = field_range(&column, name)?;
+                number_ranges.push((name, lo, hi));
             }
             let counts = vec![0; column.num_terms()];
-            combined = Some(CombinedCounts { column, counts, ranges });
+            combined = Some(CombinedCounts { column, counts, ranges, number_ranges });
         }
+        let in_combined: Vec<bool> = self
+            .number_fields
+            .iter()
+            .map(|n| self.combined.is_some() && self.combined_numbers.contains(n))
+            .collect();
         let mut text = Vec::with_capacity(self.text_fields.len());
         for &name in self.text_fields.iter().filter(|_| self.combined.is_none()) {
             let counter = fast.str(name)?.map(|column| {
@@ -394,8 +450,10 @@ impl Collector for FacetCollector {
         let numbers = self
             .number_fields
             .iter()
-            .map(|&name| {
-                let counts = fast.u64(name).ok().map(|column| {
+            .zip(&in_combined)
+            .map(|(&name, &in_combined)| {
+                let column = if in_combined { None } else { fast.u64(name).ok() };
+                let counts = column.map(|column| {
                     let counts = NumberCounts::for_column(&column);
                     (column, counts)
                 });
@@ -416,6 +474,7 @@ impl Collector for FacetCollector {
             text,
             combined,
             numbers,
+            in_combined,
             derived,
             block: Vec::with_capacity(BLOCK),
             values: vec![vec![None; BLOCK]; self.number_fields.len()],
@@ -432,6 +491,9 @@ impl Collector for FacetCollector {
         let mut out = FacetTallies::default();
         let mut text: HashMap<&'static str, Vec<OrdinalCounts>> = HashMap::new();
         for fruit in fruits {
+            if let Some(e) = fruit.error {
+                return Err(e);
+            }
             for (field, counts) in fruit.text {
                 let segments = text.entry(field).or_default();
                 segments.extend(counts);
@@ -605,6 +667,30 @@ impl SegmentCollector for FacetSegmentCollector {
     fn harvest(mut self) -> SegmentTallies {
         self.count_block();
         let take = first_take(self.size);
+        let mut numbers: Vec<(&'static str, BTreeMap<u64, u64>)> = self
+            .numbers
+            .into_iter()
+            .map(|(name, n)| (name, n.map(|(_, c)| c.into_map()).unwrap_or_default()))
+            .collect();
+        let mut error = None;
+        if let Some(c) = &self.combined {
+            for i in (0..numbers.len()).filter(|&i| self.in_combined[i]) {
+                let Some(&(_, lo, hi)) = c.number_ranges.iter().find(|r| r.0 == numbers[i].0)
+                else {
+                    continue;
+                };
+                if let Err(e) = combined_number_counts(c, lo, hi, &mut numbers[i].1) {
+                    error = Some(e);
+                }
+                if let Some((j, div)) = self.derived[i].filter(|&(j, _)| self.in_combined[j]) {
+                    let from: Vec<(u64, u64)> =
+                        numbers[j].1.iter().map(|(&v, &n)| (v / div.max(1), n)).collect();
+                    for (v, n) in from {
+                        *numbers[i].1.entry(v).or_default() += n;
+                    }
+                }
+            }
+        }
         SegmentTallies {
             text: match self.combined {
                 Some(c) => c
@@ -623,11 +709,8 @@ impl SegmentCollector for FacetSegmentCollector {
                     })
                     .collect(),
             },
-            numbers: self
-                .numbers
-                .into_iter()
-                .map(|(name, n)| (name, n.map(|(_, c)| c.into_map()).unwrap_or_default()))
-                .collect(),
+            numbers,
+            error,
         }
     }
 }
@@ -707,6 +790,7 @@ mod tests {
                     combined: Some("facet_values"),
                     number_fields: vec![],
                     derived: vec![],
+                    combined_numbers: vec![],
                     size: 10,
                 },
             )
@@ -765,6 +849,7 @@ mod tests {
             combined: None,
             number_fields: vec!["year"],
             derived: vec![],
+            combined_numbers: vec![],
             size: 10,
         }
     }
@@ -843,11 +928,71 @@ mod tests {
             combined: None,
             number_fields: vec!["year_month", "year"],
             derived: vec![("year", "year_month", 100)],
+            combined_numbers: vec![],
             size: 10,
         };
         let tallies = searcher.search(&AllQuery, &collector).unwrap();
         assert_eq!(tallies.numbers_desc("year"), vec![(2016, 2), (2015, 1)]);
         assert_eq!(tallies.numbers_desc("year_month"), vec![(201612, 1), (201601, 1)]);
+    }
+
+    #[test]
+    fn years_and_months_in_the_combined_column_count_as_their_own_columns_do() {
+        // Each document has a month (year_month and year), a year only, or no date; the
+        // combined column holds year_month where there is one and year otherwise.
+        let mut sb = Schema::builder();
+        let combined = sb.add_text_field("facet_values", STRING | FAST);
+        let year = sb.add_u64_field("year", INDEXED | FAST);
+        let year_month = sb.add_u64_field("year_month", INDEXED | FAST);
+        let index = Index::create_in_ram(sb.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for i in 0..300u64 {
+            let mut d = TantivyDocument::default();
+            d.add_text(combined, format!("people{COMBINED_SEP}P{}", i % 7));
+            let y = 1990 + i % 11;
+            match i % 5 {
+                0 => {}
+                1 => {
+                    d.add_u64(year, y);
+                    d.add_text(combined, format!("year{COMBINED_SEP}{y}"));
+                }
+                _ => {
+                    let ym = y * 100 + 1 + i % 12;
+                    d.add_u64(year, y);
+                    d.add_u64(year_month, ym);
+                    d.add_text(combined, format!("year_month{COMBINED_SEP}{ym}"));
+                }
+            }
+            w.add_document(d).unwrap();
+            if i % 97 == 96 {
+                w.commit().unwrap();
+            }
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert!(searcher.segment_readers().len() > 1);
+        let collector = |combined_numbers: Vec<&'static str>| FacetCollector {
+            text_fields: vec!["people"],
+            combined: Some("facet_values"),
+            number_fields: vec!["year_month", "year"],
+            derived: vec![("year", "year_month", 100)],
+            combined_numbers,
+            size: 10,
+        };
+        let from_columns = searcher.search(&AllQuery, &collector(vec![])).unwrap();
+        let from_combined =
+            searcher.search(&AllQuery, &collector(vec!["year_month", "year"])).unwrap();
+        for field in ["year", "year_month"] {
+            let want = from_columns.numbers_desc(field);
+            assert!(!want.is_empty());
+            assert_eq!(from_combined.numbers_desc(field), want, "{field}");
+        }
+        // 240 dated documents: 60 with a year only, 180 with a month.
+        let total =
+            |field: &str| from_combined.numbers_desc(field).iter().map(|e| e.1).sum::<u64>();
+        assert_eq!(total("year"), 240);
+        assert_eq!(total("year_month"), 180);
+        assert_eq!(from_combined.top_text("people", 10), from_columns.top_text("people", 10));
     }
 
     #[test]
@@ -874,6 +1019,7 @@ mod tests {
             combined: None,
             number_fields: vec![],
             derived: vec![],
+            combined_numbers: vec![],
             size: 3,
         };
         let tallies = searcher.search(&AllQuery, &collector).unwrap();

@@ -353,7 +353,7 @@ mod tests {
             attribution:string:indexed:stored:fast start:u64:fast end:u64:fast \
             file_size:u64:stored:fast file_mtime:i64:stored:fast file_entries:string:fast";
         assert_eq!(got.join(" "), expected);
-        assert_eq!(s.version, 10);
+        assert_eq!(s.version, 11);
     }
 
     #[test]

@@ -214,6 +214,7 @@ pub fn search_each(
         combined: Some(names::FACET_VALUES),
         number_fields: vec![names::YEAR_MONTH, names::YEAR],
         derived: vec![(names::YEAR, names::YEAR_MONTH, 100)],
+        combined_numbers: vec![names::YEAR_MONTH, names::YEAR],
         size,
     };
     let (addrs, total, tallies) = top_docs(
@@ -509,6 +510,7 @@ fn speaker_values(searcher: &Searcher, q: &dyn Query) -> Result<Vec<FacetCount>>
         combined: None,
         number_fields: vec![],
         derived: vec![],
+        combined_numbers: vec![],
         size: usize::MAX,
     };
     let mut tallies = searcher.search(q, &every)?;
