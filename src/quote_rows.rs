@@ -47,8 +47,19 @@ impl RawQuote {
 /// empty speaker, date or title is None. The columns kept outside the row (start, end,
 /// attribution) are left empty.
 pub fn split_quote_row(value: &str) -> QuoteRef<'_> {
-    let mut parts = value.splitn(6, QUOTE_ROW_SEP);
-    let mut next = || parts.next().unwrap_or_default();
+    // The separator is one ASCII byte, never inside another character's UTF-8, so every cut
+    // is at a character boundary; memchr finds it many bytes at a time (a row is mostly the
+    // quote's text).
+    let mut cuts = memchr::memchr_iter(QUOTE_ROW_SEP as u8, value.as_bytes());
+    let mut from = 0;
+    let mut taken = 0;
+    let mut next = || {
+        taken += 1;
+        let to = if taken < 6 { cuts.next() } else { None }.unwrap_or(value.len());
+        let part = value.get(from.min(to)..to).unwrap_or_default();
+        from = (to + 1).min(value.len());
+        part
+    };
     let (speaker, text, article_id, path, date, title) =
         (next(), next(), next(), next(), next(), next());
     fn some(s: &str) -> Option<&str> {
@@ -158,6 +169,24 @@ mod tests {
             (Some("Zoë Núñez"), "“Sí”", "é.txt")
         );
         assert_eq!(accented.title, Some("Ça"));
+        // Rows cut short or with more separators than parts split as `splitn(6, ..)` would.
+        for row in
+            ["", "a", "a\u{1f}", "\u{1f}\u{1f}", "a\u{1f}b\u{1f}c\u{1f}d\u{1f}e\u{1f}f\u{1f}g"]
+        {
+            let mut parts = row.splitn(6, QUOTE_ROW_SEP);
+            let mut next = || parts.next().unwrap_or_default();
+            let want = (next(), next(), next(), next(), next(), next());
+            let q = split_quote_row(row);
+            let got = (
+                q.speaker.unwrap_or(""),
+                q.text,
+                q.article_id,
+                q.path,
+                q.date.unwrap_or(""),
+                q.title.unwrap_or(""),
+            );
+            assert_eq!(got, want, "{row:?}");
+        }
         let undated_row = quote_row("", "Yes.", "ab12", "a.txt", "", "");
         let undated = split_quote_row(&undated_row);
         assert_eq!(
