@@ -412,18 +412,18 @@ impl JsonLine for QuoteHit {
 /// The same bytes as serde_json's derived `Serialize` of [`QuoteRef`] (a test holds them equal).
 impl JsonLine for QuoteRef<'_> {
     fn write_json(&self, out: &mut Vec<u8>) -> io::Result<()> {
-        out.extend_from_slice(b"{\"speaker\":");
-        json_opt_str(out, self.speaker)?;
-        out.extend_from_slice(b",\"text\":");
-        json_str(out, self.text)?;
-        out.extend_from_slice(b",\"article_id\":");
-        json_str(out, self.article_id)?;
-        out.extend_from_slice(b",\"path\":");
-        json_str(out, self.path)?;
-        out.extend_from_slice(b",\"title\":");
-        json_opt_str(out, self.title)?;
-        out.extend_from_slice(b",\"date\":");
-        json_opt_str(out, self.date)?;
+        let fields: [(&[u8], Option<&str>); 6] = [
+            (b"{\"speaker\":", self.speaker),
+            (b",\"text\":", Some(self.text)),
+            (b",\"article_id\":", Some(self.article_id)),
+            (b",\"path\":", Some(self.path)),
+            (b",\"title\":", self.title),
+            (b",\"date\":", self.date),
+        ];
+        for (key, value) in fields {
+            out.extend_from_slice(key);
+            json_opt_str(out, value)?;
+        }
         write!(out, ",\"start\":{},\"end\":{}}}", self.start, self.end)
     }
 }
