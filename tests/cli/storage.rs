@@ -155,3 +155,15 @@ fn folder_is_fsynced_after_meta_json_is_renamed() {
         "no fsync of the folder after meta.json was renamed"
     );
 }
+
+/// The binary is linked at a fixed address on x86-64 Linux (see `build.rs`): its ELF type is
+/// `ET_EXEC` (2), not the `ET_DYN` (3) of a position-independent executable, so the loader has
+/// no relative relocations to apply at each start.
+#[cfg(all(target_os = "linux", target_arch = "x86_64", target_env = "gnu"))]
+#[test]
+fn the_binary_is_not_position_independent() {
+    let bin = std::fs::read(env!("CARGO_BIN_EXE_morgue")).unwrap();
+    assert_eq!(&bin[..4], b"\x7fELF");
+    let e_type = u16::from_le_bytes([bin[16], bin[17]]);
+    assert_eq!(e_type, 2, "ELF type {e_type}: expected ET_EXEC (2)");
+}
