@@ -38,7 +38,7 @@ fn main() {
 
 /// Link the `morgue` executable at a fixed address on x86-64 Linux. A position-independent
 /// executable has some 48,000 relocations for the dynamic loader to apply at every start, and
-/// writes to the pages they touch: 2.7-3.1 ms for `morgue --version`, against 1.4-1.5 ms
+/// writes to the pages they touch: 2.5-2.6 ms for `morgue --version`, against 1.3-1.4 ms
 /// without (a search is one process, so this is on every command-line query). The cost is
 /// that the executable's own image is not randomized by ASLR (its libraries, stack and heap
 /// still are). The code stays position-independent; only the link changes.

@@ -95,6 +95,7 @@ fn stored_by_kind(searcher: &tantivy::Searcher) -> Result<()> {
                     OwnedValue::Str(s) => s.len() as u64,
                     OwnedValue::Facet(f) => f.encoded_str().len() as u64,
                     OwnedValue::Bytes(b) => b.len() as u64,
+                    // Numbers and dates: their 8 bytes.
                     _ => 8,
                 };
                 let name = schema.get_field_name(field).to_string();

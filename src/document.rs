@@ -9,7 +9,7 @@ use tantivy::schema::Facet;
 use tantivy::{DateTime, TantivyDocument};
 use xxhash_rust::xxh3::xxh3_128;
 
-use crate::article::{Article, DatePrecision};
+use crate::article::{Article, DatePrecision, PartialDate};
 use crate::extract::Extracted;
 use crate::schema::{kinds, Fields};
 
@@ -143,9 +143,9 @@ fn add_metadata(doc: &mut TantivyDocument, f: &Fields, p: &PreparedArticle, sour
     if let Some(d) = &a.date {
         let v = d.value;
         doc.add_date(f.date, day_to_tantivy(v.date));
-        doc.add_u64(f.year, v.date.year().max(0) as u64);
-        if v.precision >= DatePrecision::Month {
-            doc.add_u64(f.year_month, v.date.year().max(0) as u64 * 100 + v.date.month() as u64);
+        doc.add_u64(f.year, year(&v));
+        if let Some(ym) = year_month(&v) {
+            doc.add_u64(f.year_month, ym);
         }
         doc.add_text(f.date_info, date_info_json(d));
     }
@@ -224,6 +224,16 @@ fn char_offset(text: &str, byte: usize) -> u64 {
     text[..b].chars().count() as u64
 }
 
+/// The `year` value of a date (years before 0 count as 0).
+fn year(v: &PartialDate) -> u64 {
+    v.date.year().max(0) as u64
+}
+
+/// The `year_month` value of a date (YYYYMM), when its month is known.
+fn year_month(v: &PartialDate) -> Option<u64> {
+    (v.precision >= DatePrecision::Month).then(|| year(v) * 100 + u64::from(v.date.month()))
+}
+
 /// The values of the combined facet column: `author`, `people` and `places` values, each as the
 /// field name, U+001F and the value, each once (the facet counter relies on that); and the
 /// publication date as `year_month` (YYYYMM) where its month is known, as `year` (YYYY)
@@ -235,12 +245,10 @@ pub fn facet_values(p: &PreparedArticle) -> std::collections::BTreeSet<String> {
     let a = &p.article;
     let mut out = std::collections::BTreeSet::new();
     if let Some(d) = &a.date {
-        let (year, month) = (d.value.date.year().max(0), d.value.date.month());
-        if d.value.precision >= DatePrecision::Month {
-            out.insert(format!("{}{COMBINED_SEP}{}", names::YEAR_MONTH, year * 100 + month as i32));
-        } else {
-            out.insert(format!("{}{COMBINED_SEP}{year}", names::YEAR));
-        }
+        out.insert(match year_month(&d.value) {
+            Some(ym) => format!("{}{COMBINED_SEP}{ym}", names::YEAR_MONTH),
+            None => format!("{}{COMBINED_SEP}{}", names::YEAR, year(&d.value)),
+        });
     }
     for au in &a.authors {
         out.insert(format!("{}{COMBINED_SEP}{au}", names::AUTHOR));

@@ -255,8 +255,8 @@ pub struct CombinedCounts {
     column: StrColumn,
     counts: Vec<u32>,
     ranges: Vec<(&'static str, u64, u64)>,
-    /// The ordinal ranges of the number fields it holds.
-    number_ranges: Vec<(&'static str, u64, u64)>,
+    /// For each number field, its ordinal range here if the column holds it.
+    number_ranges: Vec<Option<(u64, u64)>>,
 }
 
 /// The ordinals from the first term starting with `name` + U+001F to the last.
@@ -312,8 +312,6 @@ pub struct FacetSegmentCollector {
     text: Vec<(&'static str, Option<TextCounts>)>,
     combined: Option<CombinedCounts>,
     numbers: Vec<(&'static str, NumberColumn)>,
-    /// For each number field, whether the combined column holds it.
-    in_combined: Vec<bool>,
     /// For each number field, the earlier field and divisor it can be derived from.
     derived: Vec<Option<(usize, u64)>>,
     /// The documents of the current block.
@@ -419,6 +417,11 @@ impl Collector for FacetCollector {
         segment: &SegmentReader,
     ) -> tantivy::Result<FacetSegmentCollector> {
         let fast = segment.fast_fields();
+        let in_combined: Vec<bool> = self
+            .number_fields
+            .iter()
+            .map(|n| self.combined.is_some() && self.combined_numbers.contains(n))
+            .collect();
         let mut combined = None;
         if let Some(column) = self.combined.map(|name| fast.str(name)).transpose()?.flatten() {
             let mut ranges = Vec::with_capacity(self.text_fields.len());
@@ -426,19 +429,13 @@ impl Collector for FacetCollector {
                 let (lo, hi) = field_range(&column, name)?;
                 ranges.push((name, lo, hi));
             }
-            let mut number_ranges = Vec::with_capacity(self.combined_numbers.len());
-            for &name in self.number_fields.iter().filter(|n| self.combined_numbers.contains(n)) {
-                let (lo, hi) = field_range(&column, name)?;
-                number_ranges.push((name, lo, hi));
+            let mut number_ranges = Vec::with_capacity(self.number_fields.len());
+            for (&name, &held) in self.number_fields.iter().zip(&in_combined) {
+                number_ranges.push(if held { Some(field_range(&column, name)?) } else { None });
             }
             let counts = vec![0; column.num_terms()];
             combined = Some(CombinedCounts { column, counts, ranges, number_ranges });
         }
-        let in_combined: Vec<bool> = self
-            .number_fields
-            .iter()
-            .map(|n| self.combined.is_some() && self.combined_numbers.contains(n))
-            .collect();
         let mut text = Vec::with_capacity(self.text_fields.len());
         for &name in self.text_fields.iter().filter(|_| self.combined.is_none()) {
             let counter = fast.str(name)?.map(|column| {
@@ -474,7 +471,6 @@ impl Collector for FacetCollector {
             text,
             combined,
             numbers,
-            in_combined,
             derived,
             block: Vec::with_capacity(BLOCK),
             values: vec![vec![None; BLOCK]; self.number_fields.len()],
@@ -674,19 +670,19 @@ impl SegmentCollector for FacetSegmentCollector {
             .collect();
         let mut error = None;
         if let Some(c) = &self.combined {
-            for i in (0..numbers.len()).filter(|&i| self.in_combined[i]) {
-                let Some(&(_, lo, hi)) = c.number_ranges.iter().find(|r| r.0 == numbers[i].0)
-                else {
-                    continue;
-                };
+            for i in 0..numbers.len() {
+                let Some((lo, hi)) = c.number_ranges[i] else { continue };
                 if let Err(e) = combined_number_counts(c, lo, hi, &mut numbers[i].1) {
                     error = Some(e);
                 }
-                if let Some((j, div)) = self.derived[i].filter(|&(j, _)| self.in_combined[j]) {
-                    let from: Vec<(u64, u64)> =
-                        numbers[j].1.iter().map(|(&v, &n)| (v / div.max(1), n)).collect();
-                    for (v, n) in from {
-                        *numbers[i].1.entry(v).or_default() += n;
+                // A derived field's entries are the documents without the field it derives
+                // from (`j < i`, counted above); the others count through that field.
+                if let Some((j, div)) =
+                    self.derived[i].filter(|&(j, _)| c.number_ranges[j].is_some())
+                {
+                    let (before, rest) = numbers.split_at_mut(i);
+                    for (&v, &n) in &before[j].1 {
+                        *rest[0].1.entry(v / div.max(1)).or_default() += n;
                     }
                 }
             }

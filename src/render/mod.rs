@@ -429,8 +429,7 @@ impl JsonLine for QuoteRef<'_> {
 }
 
 /// Whether JSON needs any byte of `s` escaped (a control character, `"` or `\\`), as serde_json
-/// decides it. Checked in chunks without an early exit inside each, which the compiler turns
-/// into vector instructions.
+/// decides it. Checked 32 bytes at a time, without a branch per byte inside a chunk.
 fn needs_escape(s: &[u8]) -> bool {
     s.chunks(32)
         .any(|c| c.iter().fold(false, |acc, &b| acc | (b < 0x20) | (b == b'"') | (b == b'\\')))
