@@ -33,46 +33,47 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<i32> {
     let dir = cli.index_dir();
-    let index_dir = dir.clone();
     let timeout = Duration::from_secs(cli.timeout.max(1));
-    let open = move || Store::open(&dir);
     match cli.command {
-        Command::Index(args) => cli::index::run(index_dir, args),
-        Command::Search(args) => with_timeout(timeout, move || cli::search::run(&open()?, args)),
-        Command::Quotes(args) => {
-            with_timeout(timeout, move || cli::quotes::run_quotes(&open()?, args))
-        }
-        Command::Speakers(args) => {
-            with_timeout(timeout, move || cli::quotes::run_speakers(&open()?, args))
-        }
-        Command::Show(args) => cli::show::run_show(&open()?, args),
-        Command::Stats(args) => cli::show::run_stats(&open()?, args),
-        Command::Eval(args) => cli::eval::run(&open()?, args),
-        Command::Check(args) => cli::show::run_check(&open()?, args),
+        Command::Index(args) => cli::index::run(dir, args),
+        Command::Search(args) => query(&dir, timeout, |s| cli::search::run(s, args)),
+        Command::Quotes(args) => query(&dir, timeout, |s| cli::quotes::run_quotes(s, args)),
+        Command::Speakers(args) => query(&dir, timeout, |s| cli::quotes::run_speakers(s, args)),
+        Command::Show(args) => cli::show::run_show(&Store::open(&dir)?, args),
+        Command::Stats(args) => cli::show::run_stats(&Store::open(&dir)?, args),
+        Command::Eval(args) => cli::eval::run(&Store::open(&dir)?, args),
+        Command::Check(args) => cli::show::run_check(&Store::open(&dir)?, args),
     }
 }
 
-/// Run a query on a thread with a large stack, and give up after `limit` (tantivy has no query
-/// timeout of its own).
-fn with_timeout<F>(limit: Duration, work: F) -> anyhow::Result<i32>
-where
-    F: FnOnce() -> anyhow::Result<i32> + Send + 'static,
-{
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::Builder::new().stack_size(64 << 20).spawn(move || {
-        let _ = tx.send(work());
-    })?;
-    match rx.recv_timeout(limit) {
-        Ok(result) => result,
-        Err(RecvTimeoutError::Timeout) => Err(morgue::Error::Query(format!(
-            "the query ran longer than {} s (--timeout); narrow it with more words or filters",
-            limit.as_secs()
-        ))
-        .into()),
-        Err(RecvTimeoutError::Disconnected) => {
-            Err(anyhow::anyhow!("the query stopped unexpectedly"))
+/// Open the index and run a query on this thread, giving up after `limit` (tantivy has no query
+/// timeout of its own): a watchdog thread reports the timeout and ends the process.
+///
+/// The store is not dropped: the process ends right after the answer, and unmapping every file
+/// of every segment one call at a time (while the search threads still run, so each unmapping
+/// interrupts the other cores to flush their address translations) is work that the end of the
+/// process does at once.
+fn query(
+    dir: &std::path::Path,
+    limit: Duration,
+    work: impl FnOnce(&Store) -> anyhow::Result<i32>,
+) -> anyhow::Result<i32> {
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    std::thread::Builder::new().name("timeout".into()).spawn(move || {
+        if let Err(RecvTimeoutError::Timeout) = finished.recv_timeout(limit) {
+            let err = morgue::Error::Query(format!(
+                "the query ran longer than {} s (--timeout); narrow it with more words or filters",
+                limit.as_secs()
+            ));
+            eprintln!("morgue: {err}");
+            std::process::exit(err.exit_code());
         }
-    }
+    })?;
+    let store = Store::open(dir)?;
+    let result = work(&store);
+    std::mem::forget(store);
+    drop(done);
+    result
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
