@@ -12,6 +12,7 @@ use xxhash_rust::xxh3::xxh3_128;
 use crate::article::{Article, DatePrecision, PartialDate};
 use crate::extract::Extracted;
 use crate::schema::{kinds, Fields};
+use crate::search::QuoteRef;
 
 /// An article ready to be written: its id, the parsed article and what extraction found.
 #[derive(Debug, Clone)]
@@ -283,9 +284,22 @@ pub fn quote_docs(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Vec
                 doc.add_date(f.date, day_to_tantivy(d.value.date));
             }
             let date = p.article.date.map(|d| d.value.display()).unwrap_or_default();
-            let title = p.article.title.as_deref().unwrap_or_default();
-            let speaker = q.speaker.as_deref().unwrap_or_default();
-            doc.add_text(f.quote_row, quote_row(speaker, &q.text, &p.id, path, &date, title));
+            let attribution = serde_json::to_value(q.attribution)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let row = QuoteRef {
+                speaker: q.speaker.as_deref(),
+                text: &q.text,
+                article_id: &p.id,
+                path,
+                title: p.article.title.as_deref(),
+                date: Some(date.as_str()),
+                start: char_offset(body, q.start),
+                end: char_offset(body, q.end),
+                attribution: &attribution,
+            };
+            doc.add_text(f.quote_row, quote_row(&row));
             if let Some(name) = &q.speaker {
                 doc.add_text(f.speaker, name);
                 doc.add_text(f.speaker_text, name);
@@ -301,13 +315,7 @@ pub fn quote_docs(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Vec
             if searchable != q.text {
                 doc.add_text(f.text, searchable);
             }
-            let attribution = serde_json::to_value(q.attribution)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
             doc.add_text(f.attribution, attribution);
-            doc.add_u64(f.start, char_offset(body, q.start));
-            doc.add_u64(f.end, char_offset(body, q.end));
             doc
         })
         .collect()
@@ -316,20 +324,34 @@ pub fn quote_docs(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Vec
 /// Separates the parts of a quote document's `quote_row` value.
 pub const QUOTE_ROW_SEP: char = '\u{1f}';
 
-/// The `quote_row` value: speaker, quote text, article id, path, date and title, joined by
-/// [`QUOTE_ROW_SEP`] (which is taken out of the parts). The speaker comes first so that the
-/// column's sorted dictionary keeps each person's quotes together.
-pub fn quote_row(
-    speaker: &str,
-    text: &str,
-    id: &str,
-    path: &str,
-    date: &str,
-    title: &str,
-) -> String {
-    let clean = |s: &str| s.replace(QUOTE_ROW_SEP, " ");
-    let sep = QUOTE_ROW_SEP.to_string();
-    [clean(speaker), clean(text), clean(id), clean(path), clean(date), clean(title)].join(&sep)
+/// The `quote_row` value: speaker, quote text, article id, path, date, title, attribution,
+/// start and end, joined by [`QUOTE_ROW_SEP`] (which is taken out of the parts; an absent
+/// speaker, date or title is empty). The speaker comes first so that the column's sorted
+/// dictionary keeps each person's quotes together. `quote_rows::split_quote_row` reads it back.
+pub fn quote_row(q: &QuoteRef<'_>) -> String {
+    let parts = [
+        q.speaker.unwrap_or_default(),
+        q.text,
+        q.article_id,
+        q.path,
+        q.date.unwrap_or_default(),
+        q.title.unwrap_or_default(),
+        q.attribution,
+    ];
+    let mut row = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 24);
+    for part in parts {
+        for (i, piece) in part.split(QUOTE_ROW_SEP).enumerate() {
+            if i > 0 {
+                row.push(' ');
+            }
+            row.push_str(piece);
+        }
+        row.push(QUOTE_ROW_SEP);
+    }
+    row.push_str(&q.start.to_string());
+    row.push(QUOTE_ROW_SEP);
+    row.push_str(&q.end.to_string());
+    row
 }
 
 /// The `file` record of an indexed file.

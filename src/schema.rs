@@ -57,8 +57,6 @@ pub mod names {
     pub const TEXT: &str = "text";
     pub const QUOTE_ROW: &str = "quote_row";
     pub const ATTRIBUTION: &str = "attribution";
-    pub const START: &str = "start";
-    pub const END: &str = "end";
     pub const FILE_SIZE: &str = "file_size";
     pub const FILE_MTIME: &str = "file_mtime";
     pub const FILE_ENTRIES: &str = "file_entries";
@@ -247,8 +245,6 @@ pub struct Fields {
     pub text: Field,
     pub quote_row: Field,
     pub attribution: Field,
-    pub start: Field,
-    pub end: Field,
     pub file_size: Field,
     pub file_mtime: Field,
     pub file_entries: Field,
@@ -297,8 +293,6 @@ impl Fields {
             text: f(TEXT)?,
             quote_row: f(QUOTE_ROW)?,
             attribution: f(ATTRIBUTION)?,
-            start: f(START)?,
-            end: f(END)?,
             file_size: f(FILE_SIZE)?,
             file_mtime: f(FILE_MTIME)?,
             file_entries: f(FILE_ENTRIES)?,
@@ -350,10 +344,10 @@ mod tests {
             provenance:stored hash:string:indexed:stored speaker:string:indexed:stored:fast \
             speaker_text:text:indexed speaker_aliases:stored:multi text:text:indexed \
             quote_row:string:fast \
-            attribution:string:indexed:stored:fast start:u64:fast end:u64:fast \
+            attribution:string:indexed \
             file_size:u64:stored:fast file_mtime:i64:stored:fast file_entries:string:fast";
         assert_eq!(got.join(" "), expected);
-        assert_eq!(s.version, 11);
+        assert_eq!(s.version, 12);
     }
 
     #[test]
