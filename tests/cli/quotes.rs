@@ -147,3 +147,39 @@ fn quotes_filter_by_how_the_speaker_was_found() {
     assert!(pronoun.iter().any(|q| q["text"].as_str().unwrap().starts_with("a long shot at best")));
     assert!(!verb.iter().any(|q| q["text"].as_str().unwrap().starts_with("a long shot at best")));
 }
+
+/// A listed quote carries its place in the article and how its speaker was found (read from
+/// the quote column): each one is a quote of its article as `show` lists it, with the same
+/// offsets, and the body's characters from `start` begin with the quote's first word.
+#[test]
+fn listed_quotes_carry_their_offsets_and_attribution() {
+    let env = TestEnv::shared();
+    let all = env.jsonl(&["quotes", "--limit", "1000000"]);
+    assert!(all.len() > 20, "{} quotes", all.len());
+    let mut articles: std::collections::HashMap<String, Value> = Default::default();
+    let mut listed = 0;
+    for kind in ["verb", "pronoun", "continuation", "none"] {
+        for q in env.jsonl(&["quotes", "--attribution", kind, "--limit", "1000000"]) {
+            listed += 1;
+            let id = q["article_id"].as_str().unwrap().to_string();
+            let article = articles.entry(id.clone()).or_insert_with(|| env.json(&["show", &id]));
+            let (start, end) = (q["start"].as_u64().unwrap(), q["end"].as_u64().unwrap());
+            assert!(start < end, "{q}");
+            let shown = article["quotes"].as_array().unwrap();
+            assert!(
+                shown.iter().any(|s| s["start"] == q["start"]
+                    && s["end"] == q["end"]
+                    && s["text"] == q["text"]
+                    && s["attribution"] == kind),
+                "{q} not in show's quotes of {id} as {kind}"
+            );
+            let body: Vec<char> = article["body"].as_str().unwrap().chars().collect();
+            let from: String = body[start as usize..].iter().take(200).collect();
+            let first = q["text"].as_str().unwrap().split_whitespace().next().unwrap();
+            assert!(from.starts_with(first), "{first:?} not at {start} in {id}: {from:?}");
+        }
+    }
+    // Every quote has one of the four attributions.
+    assert_eq!(listed, all.len());
+    assert!(articles.len() > 5, "{} articles", articles.len());
+}
