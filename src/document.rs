@@ -294,7 +294,7 @@ pub fn quote_docs(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Vec
                 article_id: &p.id,
                 path,
                 title: p.article.title.as_deref(),
-                date: Some(date.as_str()),
+                date: (!date.is_empty()).then_some(date.as_str()),
                 start: char_offset(body, q.start),
                 end: char_offset(body, q.end),
                 attribution: &attribution,
@@ -348,9 +348,8 @@ pub fn quote_row(q: &QuoteRef<'_>) -> String {
         }
         row.push(QUOTE_ROW_SEP);
     }
-    row.push_str(&q.start.to_string());
-    row.push(QUOTE_ROW_SEP);
-    row.push_str(&q.end.to_string());
+    use std::fmt::Write;
+    let _ = write!(row, "{}{QUOTE_ROW_SEP}{}", q.start, q.end);
     row
 }
 

@@ -23,19 +23,6 @@ use crate::search::{QuoteHit, QuoteRef};
 /// attribution, start, end.
 const PARTS: usize = 9;
 
-/// One quote as read: its `quote_row` value whole (one string, not one per part).
-#[derive(Debug, Clone, Default)]
-pub struct RawQuote {
-    row: String,
-}
-
-impl RawQuote {
-    /// The quote, its parts borrowed from the row.
-    pub fn view(&self) -> QuoteRef<'_> {
-        split_quote_row(&self.row)
-    }
-}
-
 /// The parts of a `quote_row` value (see [`crate::document::quote_row`]), borrowed from it; an
 /// empty speaker, date or title is None, a missing or unreadable offset 0.
 pub fn split_quote_row(value: &str) -> QuoteRef<'_> {
@@ -73,12 +60,13 @@ pub fn split_quote_row(value: &str) -> QuoteRef<'_> {
 
 /// The quotes at `addrs` (quote documents), in the same order, speakers as stored.
 pub fn read(searcher: &Searcher, addrs: &[DocAddress]) -> Result<Vec<QuoteHit>> {
-    Ok(read_raw(searcher, addrs)?.iter().map(|q| q.view().to_hit()).collect())
+    Ok(read_raw(searcher, addrs)?.iter().map(|row| split_quote_row(row).to_hit()).collect())
 }
 
-/// [`read`] without splitting the rows into strings of their own.
-pub fn read_raw(searcher: &Searcher, addrs: &[DocAddress]) -> Result<Vec<RawQuote>> {
-    let mut rows = vec![RawQuote::default(); addrs.len()];
+/// The `quote_row` values of [`read`], whole (to be split with [`split_quote_row`]); empty for
+/// a document without one.
+pub fn read_raw(searcher: &Searcher, addrs: &[DocAddress]) -> Result<Vec<String>> {
+    let mut rows = vec![String::new(); addrs.len()];
     let mut by_segment: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     for (i, a) in addrs.iter().enumerate() {
         by_segment.entry(a.segment_ord).or_default().push(i);
@@ -99,7 +87,7 @@ pub fn read_raw(searcher: &Searcher, addrs: &[DocAddress]) -> Result<Vec<RawQuot
             .dictionary()
             .sorted_ords_to_term_cb(&ords, |bytes| {
                 if let Some(&(_, i)) = next.next() {
-                    rows[i].row = match std::str::from_utf8(bytes) {
+                    rows[i] = match std::str::from_utf8(bytes) {
                         Ok(s) => s.to_string(),
                         Err(_) => String::from_utf8_lossy(bytes).into_owned(),
                     };

@@ -583,8 +583,8 @@ pub fn quotes_each(
     // Rows come from fast columns, a chunk at a time (memory stays bounded on exports).
     for chunk in addrs.chunks(QUOTE_READ_CHUNK) {
         let docs: Vec<DocAddress> = chunk.iter().map(|(_, a)| *a).collect();
-        for raw in quote_rows::read_raw(&searcher, &docs)? {
-            let mut q = raw.view();
+        for row in quote_rows::read_raw(&searcher, &docs)? {
+            let mut q = quote_rows::split_quote_row(&row);
             q.speaker = q.speaker.map(|s| resolve.get(s).map_or(s, String::as_str));
             on_quote(&q)?;
         }
