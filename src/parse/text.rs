@@ -279,7 +279,8 @@ pub fn parse_byline(p: &str) -> Option<Vec<String>> {
     }
 }
 
-/// Split an author string into names: "A, B and C", "A & B"; drop an outlet after a comma
+/// Split an author string into names: "A, B and C", "A & B", "A AND B" (an all-caps byline);
+/// drop an outlet after a comma
 /// ("Jane Roe, Reuters") when it is a single word; fix ALL-CAPS names.
 pub fn split_names(s: &str) -> Vec<String> {
     let s = s.trim().trim_end_matches('.');
@@ -287,6 +288,7 @@ pub fn split_names(s: &str) -> Vec<String> {
     let parts: Vec<&str> = s
         .split([',', '&', ';', '|'])
         .flat_map(|p| p.split(" and "))
+        .flat_map(|p| p.split(" AND "))
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .collect();
@@ -498,6 +500,14 @@ mod tests {
     #[test]
     fn byline_all_caps() {
         assert_eq!(parse_byline("By STEPHEN LENDMAN"), Some(vec!["Stephen Lendman".to_string()]));
+    }
+
+    #[test]
+    fn byline_all_caps_with_two_authors() {
+        assert_eq!(
+            parse_byline("BY HENRY GRANT AND DYLAN MARSHALL"),
+            Some(vec!["Henry Grant".to_string(), "Dylan Marshall".to_string()])
+        );
     }
 
     #[test]
