@@ -3,7 +3,7 @@
 
 Two subcommands:
 
-  gen.py synth --n N --seed S --out DIR
+  gen.py synth --n N --seed S --out DIR [--formats LIST]
       Writes N invented news articles (fiction, made up here from word lists) under DIR/articles/,
       plus DIR/articles.jsonl (one line per file: path, title, author, date, body; the same
       articles for the tantivy-cli and SQLite baselines) and DIR/manifest.json (counts, bytes and
@@ -31,12 +31,23 @@ Synthetic articles:
   * places as datelines ('CITY (Wire) -') and mentions;
   * a share of syndicated duplicates (byte-identical copies in another outlet's folder, and the
     same body under another header);
-  * formats morgue reads: plain text in the seed layout (date line, title, byline, body) and
-    Markdown with YAML front matter.
+  * every format morgue reads (--formats, default all): plain text in the seed layout (date line,
+    title, byline, body), Markdown with YAML front matter, saved HTML pages (JSON-LD, OpenGraph
+    or plain markup, with navigation, related links and a footer around the article), JSON files
+    (two key styles), JSONL exports (news-please keys) and gzip-compressed WARC crawls of 40
+    articles each, and gzip-compressed plain text. The articles are the same whatever formats
+    are asked for (format choices and page furniture are drawn from a generator of their own),
+    and --formats text,markdown writes the corpus of earlier versions byte for byte. A wire
+    story that went into a container is syndicated as a plain-text copy.
+
+Besides articles/ and articles.jsonl, DIR/gold.jsonl holds each article's path (and locator in
+a container), title, date and authors, for `morgue eval --gold`.
 """
 
 import argparse
 import datetime as dt
+import gzip
+import html
 import json
 import math
 import os
@@ -168,6 +179,17 @@ OUTLETS = [
     ("valley-post", 0.13, "text", False),
     ("blog", 0.15, "markdown", False),
 ]
+# Formats of the articles in the plain-text layout (Markdown articles stay Markdown), with their
+# shares; renormalised over the formats asked for. JSONL and WARC are containers of
+# CONTAINER_SIZE articles each.
+FORMAT_SHARES = [("text", 0.55), ("html", 0.18), ("json", 0.06), ("jsonl", 0.08),
+                 ("warc", 0.08), ("gz", 0.05)]
+ALL_FORMATS = ["text", "markdown", "html", "json", "jsonl", "warc", "gz"]
+CONTAINERS = ("jsonl", "warc")
+CONTAINER_SIZE = 40
+SITE_NAMES = {"wire": "Wire Service", "daily-courier": "The Daily Courier",
+              "northern-herald": "The Northern Herald", "harbour-times": "Harbour Times",
+              "valley-post": "The Valley Post", "blog": "Notebook"}
 SYNDICATED_SHARE = 0.05  # byte-identical copy of a wire story in another outlet's folder
 REHEADED_SHARE = 0.02  # same body under another title and date line
 VOCAB_SIZE = 50_000
@@ -231,9 +253,13 @@ class Synth:
         self.outlet_cum = list(accumulate(o[1] for o in OUTLETS))
         self.place_cum = zipf_cum(len(PLACES), 0.8)
 
-    def words(self, k):
+    def words(self, k, rng=None):
         # choices() draws with the cumulative weights: Zipf over the vocabulary.
-        return self.rng.choices(self.vocab, cum_weights=self.vocab_cum, k=k)
+        return (rng or self.rng).choices(self.vocab, cum_weights=self.vocab_cum, k=k)
+
+    def related(self, rng):
+        """Headlines for a page's related links, drawn from rng (not the articles' generator)."""
+        return [" ".join(self.words(6, rng)).capitalize() for _ in range(4)]
 
     def sentence(self, k):
         ws = self.words(k)
@@ -357,72 +383,218 @@ def render(a, rng):
     return f"{date_line(a['date'], rng)}\n\n{a['title']}\n\n{byline}\n\n{body}\n"
 
 
-def write_synth(n, seed, out, jobs=1):
+def authors_of(a):
+    return a["author"].split(" and ")
+
+
+def url_of(a):
+    return f"https://{a['outlet']}.example/{a['date']:%Y/%m/%d}/{a['slug']}"
+
+
+def clock(frng):
+    return f"{frng.randrange(6, 22):02d}:{frng.randrange(60):02d}:00"
+
+
+def render_html(a, frng, related):
+    """A saved news page: one of three metadata styles, the article among page furniture."""
+    site = SITE_NAMES.get(a["outlet"], a["outlet"])
+    title = html.escape(a["title"])
+    names = authors_of(a)
+    when = f"{a['date'].isoformat()}T{clock(frng)}+00:00"
+    style = frng.randrange(3)
+    head = ['<meta charset="utf-8">', f"<title>{title} | {html.escape(site)}</title>",
+            f'<link rel="canonical" href="{url_of(a)}">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">']
+    byline = f'<p class="byline">By {html.escape(a["author"])}</p>'
+    if style == 0:
+        ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": a["title"],
+              "datePublished": when, "author": [{"@type": "Person", "name": n} for n in names],
+              "publisher": {"@type": "Organization", "name": site}}
+        head.append('<script type="application/ld+json">' + json.dumps(ld) + "</script>")
+        dated = ""
+    elif style == 1:
+        head += [f'<meta property="og:title" content="{title}">',
+                 f'<meta property="og:site_name" content="{html.escape(site)}">',
+                 f'<meta property="article:published_time" content="{when}">']
+        head += [f'<meta name="author" content="{html.escape(n)}">' for n in names]
+        dated = ""
+    else:
+        d = a["date"]
+        dated = (f'<time datetime="{d.isoformat()}">{MONTHS[d.month - 1]} {d.day}, '
+                 f"{d.year}</time>")
+    nav = "".join(f'<li><a href="/{w}">{w.capitalize()}</a></li>'
+                  for w in ("news", "politics", "business", "sport", "weather", "opinion"))
+    paras = "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in a["paras"])
+    links = "".join(f'<li><a href="/{i}">{html.escape(t)}</a></li>'
+                    for i, t in enumerate(related))
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n' + "\n".join(head) + "\n</head>\n"
+            f'<body>\n<header><a class="logo" href="/">{html.escape(site)}</a>\n'
+            f'<nav><ul>{nav}</ul></nav></header>\n<main>\n<article>\n<h1>{title}</h1>\n'
+            f"{byline}\n{dated}\n{paras}\n</article>\n"
+            f'<aside class="related"><h2>More stories</h2><ul>{links}</ul></aside>\n</main>\n'
+            f"<footer><p>&copy; {a['date'].year} {html.escape(site)}. All rights reserved.</p>\n"
+            '<p><a href="/newsletter">Sign up for our morning newsletter</a> | '
+            '<a href="/privacy">Privacy</a> | <a href="/contact">Contact us</a></p></footer>\n'
+            "</body>\n</html>\n")
+
+
+def render_json(a, frng):
+    """One article as a JSON file, in one of two key styles."""
+    body = "\n\n".join(a["paras"])
+    if frng.random() < 0.5:
+        rec = {"title": a["title"], "date": a["date"].isoformat(), "authors": authors_of(a),
+               "body": body, "url": url_of(a)}
+    else:
+        rec = {"headline": a["title"], "datePublished": f"{a['date'].isoformat()}T{clock(frng)}Z",
+               "byline": "By " + a["author"], "text": body,
+               "source_domain": f"{a['outlet']}.example"}
+    return json.dumps(rec, indent=1) + "\n"
+
+
+def jsonl_line(a, frng):
+    """One line of a news-please style export."""
+    return json.dumps({"title": a["title"], "date_publish": f"{a['date'].isoformat()} {clock(frng)}",
+                       "authors": authors_of(a), "maintext": "\n\n".join(a["paras"]),
+                       "source_domain": f"{a['outlet']}.example", "url": url_of(a)}) + "\n"
+
+
+def warc_record(kind, headers, payload, frng):
+    """One WARC/1.0 record, gzip-compressed on its own (as crawlers write them)."""
+    rid = "%08x-%04x-4%03x-8%03x-%012x" % (frng.getrandbits(32), frng.getrandbits(16),
+                                          frng.getrandbits(12), frng.getrandbits(12),
+                                          frng.getrandbits(48))
+    head = [f"WARC/1.0", f"WARC-Type: {kind}", f"WARC-Record-ID: <urn:uuid:{rid}>"] + headers
+    head.append(f"Content-Length: {len(payload)}")
+    data = ("\r\n".join(head) + "\r\n\r\n").encode() + payload + b"\r\n\r\n"
+    return gzip.compress(data, mtime=0)
+
+
+def render_warc(items, frng):
+    """A crawl of (article, page) pairs: a warcinfo record, then one response record each."""
+    crawl = max(a["date"] for a, _ in items) + dt.timedelta(days=1)
+    stamp = f"WARC-Date: {crawl.isoformat()}T03:00:00Z"
+    out = [warc_record("warcinfo", [stamp, "Content-Type: application/warc-fields"],
+                       b"software: bench/gen.py\r\nformat: WARC File Format 1.0\r\n", frng)]
+    for a, page in items:
+        body = page.encode("utf-8")
+        http = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        out.append(warc_record("response", [stamp, f"WARC-Target-URI: {url_of(a)}",
+                                            "Content-Type: application/http; msgtype=response"],
+                               http, frng))
+    return b"".join(out)
+
+
+def format_weights(formats):
+    shares = [(f, w) for f, w in FORMAT_SHARES if f in formats]
+    return [f for f, _ in shares], list(accumulate(w for _, w in shares))
+
+
+def write_synth(n, seed, out, jobs=1, formats=ALL_FORMATS):
     if jobs > 1:
-        return write_synth_sharded(n, seed, out, jobs)
+        return write_synth_sharded(n, seed, out, jobs, formats)
     g = Synth(seed)
-    files, raw_bytes = write_articles(g, n, out, "articles.jsonl", 0)
-    return write_manifest(g, seed, out, files, raw_bytes)
+    counts = write_articles(g, n, out, "articles.jsonl", 0, seed, formats)
+    return write_manifest(g, seed, out, counts, formats)
 
 
 def write_shard(args):
-    """One shard of a sharded corpus: (files, bytes)."""
-    n, seed, out, k = args
+    """One shard of a sharded corpus: its counts."""
+    n, seed, out, k, formats = args
     g = Synth(seed)
     g.rng = random.Random(seed * 1000 + k + 1)
-    return write_articles(g, n, out, f"articles.{k}.jsonl", k * 10_000_000)
+    return write_articles(g, n, out, f"articles.{k}.jsonl", k * 10_000_000, seed, formats)
 
 
-def write_synth_sharded(n, seed, out, jobs):
+def write_synth_sharded(n, seed, out, jobs, formats):
     from multiprocessing import Pool
     sizes = [n // jobs + (1 if k < n % jobs else 0) for k in range(jobs)]
     with Pool(jobs) as pool:
-        done = pool.map(write_shard, [(sizes[k], seed, out, k) for k in range(jobs)])
+        done = pool.map(write_shard, [(sizes[k], seed, out, k, formats) for k in range(jobs)])
     # The shards built the same shared state from the seed; the manifest's names come from it.
-    with open(os.path.join(out, "articles.jsonl"), "wb") as jl:
-        for k in range(jobs):
-            part = os.path.join(out, f"articles.{k}.jsonl")
-            with open(part, "rb") as f:
-                while chunk := f.read(1 << 20):
-                    jl.write(chunk)
-            os.remove(part)
-    return write_manifest(Synth(seed), seed, out, sum(d[0] for d in done), sum(d[1] for d in done))
+    for name in ("articles", "gold"):
+        with open(os.path.join(out, f"{name}.jsonl"), "wb") as jl:
+            for k in range(jobs):
+                part = os.path.join(out, f"{name}.{k}.jsonl")
+                with open(part, "rb") as f:
+                    while chunk := f.read(1 << 20):
+                        jl.write(chunk)
+                os.remove(part)
+    counts = {key: sum(d[key] for d in done) for key in done[0]}
+    return write_manifest(Synth(seed), seed, out, counts, formats)
 
 
-def write_articles(g, n, out, jsonl_name, first_idx):
-    """Write n articles drawn from g under out/articles/ and their lines to out/jsonl_name."""
+def write_articles(g, n, out, jsonl_name, first_idx, seed, formats):
+    """Write n articles drawn from g under out/articles/, their lines to out/jsonl_name and
+    their titles, dates and authors to the gold file beside it; returns the counts."""
     rng = g.rng
+    # Format choices and the pages' furniture come from a generator of their own, so that the
+    # articles themselves are the same whatever formats are asked for.
+    frng = random.Random(f"formats {seed} {first_idx}")
+    fmt_names, fmt_cum = format_weights(formats)
     art_dir = os.path.join(out, "articles")
     os.makedirs(art_dir, exist_ok=True)
-    files, raw_bytes = 0, 0
+    counts = {"articles": 0, "files": 0, "raw_bytes": 0, "text_bytes": 0}
+    by_format = {}
     wire_pool = []
-    with open(os.path.join(out, jsonl_name), "w", encoding="utf-8") as jl:
-        def emit(rel, a, text):
-            nonlocal files, raw_bytes
+    containers = {}  # (outlet, format) -> [(first index, [(article, payload)])]
+    gold_name = jsonl_name.replace("articles", "gold", 1)
+    with open(os.path.join(out, jsonl_name), "w", encoding="utf-8") as jl, \
+            open(os.path.join(out, gold_name), "w", encoding="utf-8") as gold:
+        def write_file(rel, data):
             path = os.path.join(art_dir, rel)
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            data = text.encode("utf-8")
             with open(path, "wb") as f:
                 f.write(data)
-            files += 1
-            raw_bytes += len(data)
-            jl.write(json.dumps({"path": rel, "title": a["title"], "author": a["author"],
-                                 "date": a["date"].isoformat() + "T00:00:00Z",
-                                 "body": "\n\n".join(a["paras"])}) + "\n")
+            counts["files"] += 1
+            counts["raw_bytes"] += len(data)
+
+        def record(rel, a, fmt, locator=None):
+            body = "\n\n".join(a["paras"])
+            line = {"path": rel, "title": a["title"], "author": a["author"],
+                    "date": a["date"].isoformat() + "T00:00:00Z", "body": body}
+            g_line = {"path": rel, "title": a["title"], "date": a["date"].isoformat(),
+                      "author": authors_of(a)}
+            if locator:
+                line["locator"] = g_line["locator"] = locator
+            jl.write(json.dumps(line) + "\n")
+            gold.write(json.dumps(g_line) + "\n")
+            counts["articles"] += 1
+            counts["text_bytes"] += len(a["title"].encode("utf-8")) + len(body.encode("utf-8"))
+            by_format[fmt] = by_format.get(fmt, 0) + 1
+
+        def emit(rel, a, data, fmt):
+            write_file(rel, data)
+            record(rel, a, fmt)
+
+        def flush(key):
+            first, items = containers.pop(key)
+            outlet, fmt = key
+            if fmt == "jsonl":
+                rel = f"{outlet}/exports/export-{first:07d}.jsonl"
+                write_file(rel, "".join(p for _, p in items).encode("utf-8"))
+                for k, (a, _) in enumerate(items):
+                    record(rel, a, fmt, f"line {k + 1}")
+            else:
+                rel = f"{outlet}/crawls/crawl-{first:07d}.warc.gz"
+                write_file(rel, render_warc(items, frng))
+                for k, (a, _) in enumerate(items):
+                    record(rel, a, fmt, f"record {k + 2}")  # record 1 is the warcinfo
 
         i = first_idx
-        while files < n:
+        # Articles waiting in an unwritten container count towards n already.
+        while counts["articles"] + sum(len(c[1]) for c in containers.values()) < n:
             r = rng.random()
             if wire_pool and r < SYNDICATED_SHARE:
-                a, text = rng.choice(wire_pool)
+                a, data, ext, fmt = rng.choice(wire_pool)
                 outlet = rng.choice([o[0] for o in OUTLETS if o[0] not in ("wire", "blog")])
-                rel = f"{outlet}/{a['date'].year}/{a['slug']}.txt"
+                rel = f"{outlet}/{a['date'].year}/{a['slug']}.{ext}"
                 if os.path.exists(os.path.join(art_dir, rel)):
                     continue
-                emit(rel, a, text)
+                emit(rel, a, data, fmt)
                 continue
             if wire_pool and r < SYNDICATED_SHARE + REHEADED_SHARE:
-                src, _ = rng.choice(wire_pool)
+                src = rng.choice(wire_pool)[0]
                 a = dict(src)
                 a["outlet"] = rng.choice(["daily-courier", "northern-herald", "valley-post"])
                 a["layout"] = "text"
@@ -435,19 +607,59 @@ def write_articles(g, n, out, jsonl_name, first_idx):
             else:
                 a = g.article(i)
                 i += 1
+            # The article's own layout is rendered first, whatever its format, so that the
+            # articles' random draws are those of a text and Markdown corpus.
             text = render(a, rng)
-            ext = "md" if a["layout"] == "markdown" else "txt"
+            if a["layout"] == "markdown" and "markdown" in formats:
+                fmt = "markdown"
+            elif len(fmt_names) == 1:
+                fmt = fmt_names[0]
+            else:
+                fmt = fmt_names[min(bisect(fmt_cum, frng.random() * fmt_cum[-1]),
+                                    len(fmt_names) - 1)]
+            if fmt != "markdown" and a["layout"] == "markdown":
+                text = render(dict(a, layout="text"), frng)
+            ext = "md" if fmt == "markdown" else "txt"
+            data = text.encode("utf-8")
             rel = f"{a['outlet']}/{a['date'].year}/{a['slug']}.{ext}"
-            if a["outlet"] == "wire" and len(wire_pool) < 5000:
-                wire_pool.append((a, text))
-            emit(rel, a, text)
-    return files, raw_bytes
+            # Wire stories are copied later as they were written; one in a container is copied
+            # as plain text.
+            pooled = a["outlet"] == "wire" and len(wire_pool) < 5000
+            if fmt in CONTAINERS:
+                if pooled:
+                    wire_pool.append((a, data, ext, "text"))
+                payload = (jsonl_line(a, frng) if fmt == "jsonl"
+                           else render_html(a, frng, g.related(frng)))
+                key = (a["outlet"], fmt)
+                containers.setdefault(key, (i - 1, []))[1].append((a, payload))
+                if len(containers[key][1]) == CONTAINER_SIZE:
+                    flush(key)
+                continue
+            if fmt == "html":
+                ext = "html"
+                data = render_html(a, frng, g.related(frng)).encode()
+            elif fmt == "json":
+                ext, data = "json", render_json(a, frng).encode("utf-8")
+            elif fmt == "gz":
+                ext, data = "txt.gz", gzip.compress(data, mtime=0)
+            rel = f"{a['outlet']}/{a['date'].year}/{a['slug']}.{ext}"
+            if pooled:
+                wire_pool.append((a, data, ext, fmt))
+            emit(rel, a, data, fmt)
+        for key in sorted(containers):
+            flush(key)
+    counts.update({f"format_{k}": v for k, v in by_format.items()})
+    return counts
 
 
-def write_manifest(g, seed, out, files, raw_bytes):
+def write_manifest(g, seed, out, counts, formats):
     # The query mix's names: people by Zipf rank (rank 1 is quoted most).
+    by_format = {k[len("format_"):]: v for k, v in counts.items() if k.startswith("format_")}
     manifest = {
-        "kind": "synthetic", "seed": seed, "files": files, "raw_bytes": raw_bytes,
+        "kind": "synthetic", "seed": seed, "formats": ",".join(formats),
+        "articles": counts["articles"], "files": counts["files"],
+        "raw_bytes": counts["raw_bytes"], "text_bytes": counts["text_bytes"],
+        "articles_by_format": dict(sorted(by_format.items())),
         "speakers": {str(r): " ".join(g.people[r - 1]) for r in (1, 5, 20, 100)},
         "queries": {
             "word": "council", "phrase": '"city council"', "words2": ["police", "budget", "court"],
@@ -513,15 +725,24 @@ def main():
     s.add_argument("--out", required=True)
     s.add_argument("--jobs", type=int, default=1,
                    help="processes writing shards at once (changes the corpus; see above)")
+    s.add_argument("--formats", default=",".join(ALL_FORMATS),
+                   help="comma-separated formats to write (default: all of %(default)s); "
+                        "text,markdown gives the corpus of earlier versions")
     r = sub.add_parser("real")
     r.add_argument("--src", required=True)
     r.add_argument("--out", required=True)
     args = ap.parse_args()
     if args.cmd == "synth":
-        m = write_synth(args.n, args.seed, args.out, args.jobs)
+        formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+        unknown = sorted(set(formats) - set(ALL_FORMATS))
+        if unknown or "text" not in formats:
+            ap.error(f"--formats: {', '.join(unknown) or 'text is required'} "
+                     f"(formats: {', '.join(ALL_FORMATS)}; text is always one of them)")
+        formats = [f for f in ALL_FORMATS if f in formats]
+        m = write_synth(args.n, args.seed, args.out, args.jobs, formats)
     else:
         m = write_real(args.src, args.out)
-    json.dump({k: m[k] for k in ("files", "raw_bytes")}, sys.stdout)
+    json.dump({k: m[k] for k in ("articles", "files", "raw_bytes") if k in m}, sys.stdout)
     print()
 
 

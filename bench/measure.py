@@ -105,13 +105,13 @@ def latency_stats(samples_s):
             "min_ms": min(ms), "samples_ms": [round(x, 3) for x in ms]}
 
 
-def summarise_runs(runs, files, raw_bytes):
+def summarise_runs(runs, articles, raw_bytes):
     wall = median([r["wall_s"] for r in runs])
     return {
         "runs": runs,
         "wall_s": wall,
         "cpu_s": median([r["cpu_s"] for r in runs]),
-        "articles_per_s": files / wall if wall else None,
+        "articles_per_s": articles / wall if wall else None,
         "mb_per_s": raw_bytes / 1e6 / wall if wall else None,
         "peak_rss_bytes": max(r["peak_rss_bytes"] for r in runs),
         "peak_rss_median_bytes": median([r["peak_rss_bytes"] for r in runs]),
@@ -233,11 +233,17 @@ def article_files(articles):
     return files
 
 
+# Files that stay valid with a paragraph appended (not JSON, JSONL, gzip or WARC).
+APPENDABLE = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
+
+
 def touch_one_percent(articles, round_no):
-    """Append a paragraph to a fixed 1% of the files (a different 1% each round)."""
+    """Append a paragraph to 1% of the files (a different 1% each round), drawn from the files
+    that stay valid with a paragraph appended."""
     files = article_files(articles)
+    appendable = [p for p in files if p.endswith(APPENDABLE)]
     rng = random.Random(1000 + round_no)
-    chosen = rng.sample(files, max(1, len(files) // 100))
+    chosen = rng.sample(appendable, min(len(appendable), max(1, len(files) // 100)))
     # Marks the corpus as changed until untouch() has restored it (bench/run checks the mark).
     with open(os.path.join(os.path.dirname(articles), TOUCH_MARK), "w") as f:
         f.write("files were changed by the 1% re-index run\n")
@@ -496,7 +502,11 @@ def run_corpus(args):
     with open(os.path.join(data, "manifest.json")) as f:
         manifest = json.load(f)
     files, raw = manifest["files"], manifest["raw_bytes"]
-    out = {"name": args.name, "files": files, "raw_bytes": raw, "manifest": manifest,
+    # Containers (JSONL, WARC) hold many articles a file: rates are per article.
+    n_articles = manifest.get("articles", files)
+    text = manifest.get("text_bytes")
+    out = {"name": args.name, "files": files, "articles": n_articles, "raw_bytes": raw,
+           "text_bytes": text, "manifest": manifest,
            "runs": args.runs, "query_runs": args.query_runs, "started": time.time(),
            "morgue_commit": git_head(), "morgue_version": tool_version([args.morgue, "--version"]),
            "tantivy_cli": args.tantivy and tool_version([args.tantivy, "--version"]),
@@ -513,9 +523,11 @@ def run_corpus(args):
     for i in range(args.runs):
         log(f"{args.name}: morgue full index {i + 1}/{args.runs}")
         runs.append(morgue_index(args.morgue, midx, articles, fresh=True))
-    full = summarise_runs(runs, files, raw)
+    full = summarise_runs(runs, n_articles, raw)
     full["index_bytes"] = dir_size(midx)
     full["index_vs_raw"] = full["index_bytes"] / raw
+    if text:
+        full["index_vs_text"] = full["index_bytes"] / text
     out["morgue"] = {"full": full}
     save()
 
@@ -524,7 +536,7 @@ def run_corpus(args):
     for i in range(args.runs):
         log(f"{args.name}: morgue no-change re-index {i + 1}/{args.runs}")
         runs.append(morgue_index(args.morgue, midx, articles, fresh=False))
-    noop = summarise_runs(runs, files, raw)
+    noop = summarise_runs(runs, n_articles, raw)
     noop["share_of_full"] = noop["wall_s"] / full["wall_s"]
     out["morgue"]["noop_reindex"] = noop
     save()
@@ -538,7 +550,7 @@ def run_corpus(args):
             r = morgue_index(args.morgue, midx, articles, fresh=False)
             r["files_changed"] = n
             runs.append(r)
-        one = summarise_runs(runs, files, raw)
+        one = summarise_runs(runs, n_articles, raw)
         one["share_of_full"] = one["wall_s"] / full["wall_s"]
         out["morgue"]["one_percent_reindex"] = one
         out["morgue"]["index_bytes_after_updates"] = dir_size(midx)
@@ -554,9 +566,11 @@ def run_corpus(args):
         for i in range(args.runs):
             log(f"{args.name}: tantivy-cli index {i + 1}/{args.runs}")
             runs.append(tantivy_index(args.tantivy, tidx, jsonl))
-        t = summarise_runs(runs, files, raw)
+        t = summarise_runs(runs, n_articles, raw)
         t["index_bytes"] = dir_size(tidx)
         t["index_vs_raw"] = t["index_bytes"] / raw
+        if text:
+            t["index_vs_text"] = t["index_bytes"] / text
         t["input_jsonl_bytes"] = os.path.getsize(jsonl)
         out["tantivy"] = {"full": t}
         save()
@@ -569,9 +583,11 @@ def run_corpus(args):
         r, _ = timed([sys.executable, os.path.abspath(__file__), "sqlite-load", "--jsonl",
                       os.path.join(data, "articles.jsonl"), "--db", db])
         runs.append(r)
-    s = summarise_runs(runs, files, raw)
+    s = summarise_runs(runs, n_articles, raw)
     s["index_bytes"] = os.path.getsize(db)
     s["index_vs_raw"] = s["index_bytes"] / raw
+    if text:
+        s["index_vs_text"] = s["index_bytes"] / text
     s["note"] = "the database holds the table (with the text) and the FTS5 index"
     out["sqlite"] = {"full": s}
     save()
@@ -615,10 +631,17 @@ def print_summary(paths):
     for p in paths:
         with open(p) as f:
             r = json.load(f)
-        print(f"\n## {r['name']}: {r['files']:,} files, {r['raw_bytes'] / 1e6:.1f} MB raw text "
-              f"(medians of {r['runs']} runs; queries: {r['query_runs']} warm runs each)\n")
-        print("| system | wall s | articles/s | MB/s | peak RSS MB | index MB | index/raw |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        n = r.get("articles", r["files"])
+        held = f"{n:,} articles in " if n != r["files"] else ""
+        text = (f", {r['text_bytes'] / 1e6:.1f} MB of title and body text"
+                if r.get("text_bytes") else "")
+        print(f"\n## {r['name']}: {held}{r['files']:,} files, {r['raw_bytes'] / 1e6:.1f} MB raw "
+              f"text{text} (medians of {r['runs']} runs; queries: {r['query_runs']} warm runs "
+              "each)\n")
+        with_text = bool(r.get("text_bytes"))
+        print("| system | wall s | articles/s | MB/s | peak RSS MB | index MB | index/raw |"
+              + (" index/text |" if with_text else ""))
+        print("|---|---:|---:|---:|---:|---:|---:|" + ("---:|" if with_text else ""))
         rows = [("morgue (full)", r.get("morgue", {}).get("full")),
                 ("morgue (no change)", r.get("morgue", {}).get("noop_reindex")),
                 ("morgue (1% changed)", r.get("morgue", {}).get("one_percent_reindex")),
@@ -630,7 +653,8 @@ def print_summary(paths):
             print(f"| {name} | {fmt(x['wall_s'], '.2f')} | {fmt(x['articles_per_s'], ',.0f')} | "
                   f"{fmt(x['mb_per_s'])} | {fmt(mb(x['peak_rss_bytes']), '.0f')} | "
                   f"{fmt(mb(x.get('index_bytes')), '.1f')} | "
-                  f"{fmt(x.get('index_vs_raw'), '.2f')} |")
+                  f"{fmt(x.get('index_vs_raw'), '.2f')} |"
+                  + (f" {fmt(x.get('index_vs_text'), '.2f')} |" if with_text else ""))
         names = ["word", "phrase", "boolean", "date_range", "facets", "speaker_quotes"]
         mq = r.get("morgue", {}).get("queries", {})
         mi = r.get("morgue", {}).get("queries_inprocess", {})
@@ -696,8 +720,13 @@ def print_targets(r):
         rows.append(("peak RSS while indexing < 1 GiB",
                      f"{full['peak_rss_bytes'] / 2**20:.0f} MiB",
                      full["peak_rss_bytes"] < TARGETS["index_rss_bytes"]))
-        rows.append(("index <= 0.8x raw text", f"{full['index_vs_raw']:.2f}x",
-                     full["index_vs_raw"] <= TARGETS["index_vs_raw"]))
+        # Where the files are not plain text (HTML markup, JSON keys, gzip), the larger of the
+        # index's ratios to the file bytes and to the articles' title and body text is judged.
+        ratio = max(full["index_vs_raw"], full.get("index_vs_text") or 0)
+        which = ("raw text" if ratio == full["index_vs_raw"]
+                 else "title and body text (larger than against the files)")
+        rows.append(("index <= 0.8x raw text", f"{ratio:.2f}x against the {which}",
+                     ratio <= TARGETS["index_vs_raw"]))
     print("\n| target | measured | verdict |\n|---|---|---|")
     for name, val, ok in rows:
         print(f"| {name} | {val} | {'met' if ok else 'MISSED'} |")

@@ -2,6 +2,7 @@
 //! the seed article read from `../shared/seeds/`.
 
 mod archive;
+mod bench_corpus;
 mod crash;
 mod formats;
 mod quotes;
