@@ -5,9 +5,10 @@ Two subcommands:
 
   gen.py synth --n N --seed S --out DIR [--formats LIST]
       Writes N invented news articles (fiction, made up here from word lists) under DIR/articles/,
-      plus DIR/articles.jsonl (one line per file: path, title, author, date, body; the same
-      articles for the tantivy-cli and SQLite baselines) and DIR/manifest.json (counts, bytes and
-      the names the query mix uses). Deterministic for a given N and seed.
+      plus DIR/articles.jsonl (one line per article: path, locator in a container, title,
+      author, date, body; the same articles for the tantivy-cli and SQLite baselines) and
+      DIR/manifest.json (counts, bytes and the names the query mix uses). Deterministic for a
+      given N, seed and formats.
 
   gen.py synth --n N --seed S --out DIR --jobs J
       The same kind of corpus written by J processes at once (for 1M articles): every shard shares
