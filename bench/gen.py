@@ -622,7 +622,6 @@ def write_articles(g, n, out, jsonl_name, first_idx, seed, formats):
                 text = render(dict(a, layout="text"), frng)
             ext = "md" if fmt == "markdown" else "txt"
             data = text.encode("utf-8")
-            rel = f"{a['outlet']}/{a['date'].year}/{a['slug']}.{ext}"
             # Wire stories are copied later as they were written; one in a container is copied
             # as plain text.
             pooled = a["outlet"] == "wire" and len(wire_pool) < 5000

@@ -70,7 +70,7 @@ fn every_generated_format_is_indexed_with_its_metadata() {
 }
 
 #[test]
-fn the_text_only_corpus_is_the_earlier_one() {
+fn the_text_only_mix_holds_the_same_articles() {
     // --formats text,markdown writes only .txt and .md files, one article each, and the same
     // articles as the full mix: format choices and page furniture have random numbers of
     // their own.
