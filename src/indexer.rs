@@ -272,7 +272,7 @@ pub fn run(store: &Store, opts: &IndexOptions, progress: &dyn Progress) -> Resul
         summary.reextracted = stale && !opts.rebuild;
         None
     } else {
-        Some(store.reader()?.searcher())
+        Some(store.snapshot()?)
     };
     if progress.wants_total() {
         let total = roots
@@ -305,7 +305,11 @@ pub fn run(store: &Store, opts: &IndexOptions, progress: &dyn Progress) -> Resul
         run.commit()?;
     }
     progress.finish();
-    let Run { store, writer, mut summary, .. } = run;
+    let Run { store, writer, mut summary, sources, snapshot, .. } = run;
+    // The merges that follow the last commit read every page of their input segments: let go
+    // of those segments first, so that their pages leave memory as each merge ends instead of
+    // adding up until the run ends.
+    drop((sources, snapshot));
     writer.wait_merging_threads()?;
     let (articles, quotes) = count_articles(store)?;
     summary.articles = articles;
@@ -774,7 +778,7 @@ impl Run<'_> {
     fn commit(&mut self) -> Result<()> {
         self.flush()?;
         self.store.commit(&mut self.writer)?;
-        let searcher = self.store.reader()?.searcher();
+        let searcher = self.store.snapshot()?;
         // A deferred article's document still lists its old sources: keep what they are now.
         let f = *self.fields();
         let mut keep = Vec::with_capacity(self.deferred.len());

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
 use tantivy::indexer::IndexWriterOptions;
 use tantivy::store::{Compressor, ZstdCompressor};
-use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyError};
+use tantivy::{
+    Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, TantivyError,
+};
 
 use crate::error::{Error, Result};
 use crate::extract::EXTRACTOR_VERSION;
@@ -159,6 +161,21 @@ impl Store {
             .try_into()
             .map_err(|e| self.lock_error(e))?;
         Ok(self.reader.get_or_init(|| r).clone())
+    }
+
+    /// A searcher of the last commit from a reader of its own, not the cached one of
+    /// [`Store::reader`]: its segments stay mapped only as long as it lives. The indexer uses
+    /// it, so that the segments merged away during a run leave memory when it lets go of them
+    /// (a merge reads every page of its input segments, and those pages count as resident while
+    /// anything maps them).
+    pub fn snapshot(&self) -> Result<Searcher> {
+        let reader: IndexReader = self
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| self.lock_error(e))?;
+        Ok(reader.searcher())
     }
 
     /// A lock that cannot be taken for an I/O reason (a read-only folder, no permission) says so.
