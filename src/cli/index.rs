@@ -61,6 +61,7 @@ impl Progress for Bar {
 }
 
 pub fn run(index_dir: PathBuf, args: IndexArgs) -> Result<i32> {
+    cap_malloc_arenas();
     let field_map =
         FieldMap::parse(&args.map).map_err(|e| morgue::Error::Usage(format!("--map: {e}")))?;
     let opts = IndexOptions {
@@ -95,4 +96,21 @@ pub fn run(index_dir: PathBuf, args: IndexArgs) -> Result<i32> {
     let shown = if args.verbose { usize::MAX } else { 10 };
     morgue::render::summary(&summary, args.format.into(), &mut out, shown)?;
     Ok(if args.strict && (summary.failed > 0 || summary.failed_records > 0) { 1 } else { 0 })
+}
+
+/// glibc gives each thread that allocates an arena of its own, up to eight per core, and keeps
+/// memory freed in an arena for that arena's later use. Indexing allocates on every parsing
+/// and indexing thread, so that kept memory adds up: with one arena per core, a run holds less
+/// of it (measured in BENCHMARKS.md). A `MALLOC_ARENA_MAX` set by the user wins.
+fn cap_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let arenas = i32::try_from(cores.max(2)).unwrap_or(i32::MAX);
+        // SAFETY: mallopt sets one of the allocator's parameters; no other thread of this
+        // process allocates yet.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, arenas);
+        }
+    }
 }
