@@ -61,6 +61,7 @@ impl Progress for Bar {
 }
 
 pub fn run(index_dir: PathBuf, args: IndexArgs) -> Result<i32> {
+    // First, before this process starts any thread.
     cap_malloc_arenas();
     let field_map =
         FieldMap::parse(&args.map).map_err(|e| morgue::Error::Usage(format!("--map: {e}")))?;
@@ -98,10 +99,11 @@ pub fn run(index_dir: PathBuf, args: IndexArgs) -> Result<i32> {
     Ok(if args.strict && (summary.failed > 0 || summary.failed_records > 0) { 1 } else { 0 })
 }
 
-/// glibc gives each thread that allocates an arena of its own, up to eight per core, and keeps
-/// memory freed in an arena for that arena's later use. Indexing allocates on every parsing
-/// and indexing thread, so that kept memory adds up: with one arena per core, a run holds less
-/// of it (measured in BENCHMARKS.md). A `MALLOC_ARENA_MAX` set by the user wins.
+/// glibc gives each thread that allocates an arena of its own, up to eight per core on 64-bit
+/// systems, and keeps memory freed in an arena for that arena's later use. Indexing allocates
+/// on every parsing and indexing thread, so that kept memory adds up: with one arena per core
+/// (at least two), a run holds less of it (measured in BENCHMARKS.md). A `MALLOC_ARENA_MAX`
+/// set by the user wins (a `GLIBC_TUNABLES` setting of `glibc.malloc.arena_max` does not).
 fn cap_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
