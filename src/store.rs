@@ -154,12 +154,7 @@ impl Store {
             return Ok(r.clone());
         }
         self.reader_opstamp.store(opstamp, Ordering::Release);
-        let r: IndexReader = self
-            .index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e| self.lock_error(e))?;
+        let r = self.new_reader()?;
         Ok(self.reader.get_or_init(|| r).clone())
     }
 
@@ -169,13 +164,16 @@ impl Store {
     /// (a merge reads every page of its input segments, and those pages count as resident while
     /// anything maps them).
     pub fn snapshot(&self) -> Result<Searcher> {
-        let reader: IndexReader = self
-            .index
+        Ok(self.new_reader()?.searcher())
+    }
+
+    /// A reader of the last commit, reloaded only by hand (so results are deterministic).
+    fn new_reader(&self) -> Result<IndexReader> {
+        self.index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
-            .map_err(|e| self.lock_error(e))?;
-        Ok(reader.searcher())
+            .map_err(|e| self.lock_error(e))
     }
 
     /// A lock that cannot be taken for an I/O reason (a read-only folder, no permission) says so.
@@ -272,6 +270,23 @@ mod tests {
         drop(w);
         let again = Store::open(&path).unwrap();
         assert_eq!(again.commit_info().unwrap().unwrap().schema_version, again.schema.version);
+    }
+
+    #[test]
+    fn a_snapshot_keeps_its_commit_and_leaves_the_cached_reader_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_or_create(dir.path()).unwrap();
+        let mut w = store.writer(20_000_000).unwrap();
+        let f = store.fields;
+        w.add_document(tantivy::doc!(f.kind => "article", f.title => "one")).unwrap();
+        store.commit(&mut w).unwrap();
+        let first = store.snapshot().unwrap();
+        assert_eq!(first.num_docs(), 1);
+        w.add_document(tantivy::doc!(f.kind => "article", f.title => "two")).unwrap();
+        store.commit(&mut w).unwrap();
+        assert_eq!(first.num_docs(), 1, "a snapshot stays at the commit it was taken at");
+        assert_eq!(store.snapshot().unwrap().num_docs(), 2);
+        assert!(store.reader.get().is_none(), "no cached reader holds the segments");
     }
 
     #[test]
