@@ -2,7 +2,7 @@
 """Measure morgue against tantivy-cli, SQLite FTS5 and ripgrep on one corpus; print summaries.
 
   measure.py corpus --name NAME --data DIR --morgue BIN [--latency BIN] [--tantivy BIN]
-                    --out FILE.json [--runs R] [--query-runs Q] [--work DIR]
+                    --out FILE.json [--runs R] [--query-runs Q] [--work DIR] [--cold-runs N]
       DIR holds articles/, articles.jsonl and manifest.json (written by gen.py). Measures, for
       each system: full index (wall time, articles/s, MB/s, peak RSS, index size against raw
       size) R times; for morgue also a re-index with nothing changed and with 1% of the files
@@ -10,7 +10,14 @@
       (p50/p95/p99 over Q timed runs per query, after one warm-up run) over a fixed mix, for
       morgue both as one CLI process per query and in-process (BIN built from bench/latency.rs:
       the index opened once, the same requests through the library). Writes everything to
-      FILE.json.
+      FILE.json. With --cold-runs N, also times each query N times just after emptying the
+      page cache (below).
+
+  measure.py cold --data DIR --morgue BIN [--tantivy BIN] --out FILE.json [--runs N] [--work DIR]
+      The cold-cache pass alone, on a corpus `corpus` has measured (its indexes still in WORK):
+      each query of the mix, for morgue (CLI), tantivy-cli, SQLite FTS5 and rg, N times (default
+      5), each call just after `sync` and `echo 3 > /proc/sys/vm/drop_caches` (root on Linux).
+      Adds the medians to FILE.json.
 
   measure.py untouch --data DIR
       Undoes the 1% re-index run's appended lines in DIR/articles/ (for a run that was
@@ -422,7 +429,9 @@ def run_inprocess_queries(latency, idx, m, runs):
     return res
 
 
-def sqlite_queries(db, m, runs):
+def sqlite_queries(db, m, runs, only=None):
+    """The mix in SQLite, each query once and then `runs` timed times (only the query `only`,
+    when given; with `runs` 0 nothing is timed, for the cold-cache pass)."""
     con = sqlite3.connect(db)
     a, b, c = m["bool"]
     dword, _, _, ts_from, ts_to = m["date"]
@@ -477,7 +486,12 @@ def sqlite_queries(db, m, runs):
     }
     res = {}
     for qname, f in mix.items():
+        if only and qname != only:
+            continue
         out = f()
+        if runs == 0:
+            res[qname] = {"result": list(out)}
+            continue
         samples = []
         for _ in range(runs):
             t0 = time.perf_counter()
@@ -488,6 +502,94 @@ def sqlite_queries(db, m, runs):
         res[qname] = st
     con.close()
     return res
+
+
+# ------------------------------------------------------------------------------------------------
+# cold cache
+
+DROP_CACHES = "/proc/sys/vm/drop_caches"
+
+
+def can_drop_caches():
+    """Whether this process may empty the page cache (tried once: root alone is not enough in
+    a container without CAP_SYS_ADMIN)."""
+    try:
+        drop_caches()
+        return True
+    except OSError:
+        return False
+
+
+def drop_caches():
+    """Empty the kernel's page cache (root only): the next read of any file comes from disk."""
+    os.sync()
+    with open(DROP_CACHES, "w") as f:
+        f.write("3\n")
+
+
+def cold_stats(samples_s):
+    xs = sorted(samples_s)
+    return {"median_ms": median(xs) * 1e3, "min_ms": xs[0] * 1e3, "max_ms": xs[-1] * 1e3,
+            "samples_ms": [x * 1e3 for x in samples_s]}
+
+
+def run_cold(data, work, morgue, tantivy, m, runs):
+    """Each query of the mix once after emptying the page cache, `runs` times: the first query
+    after a reboot, or after the archive has been pushed out of memory. Every system pays for
+    reading its own program and index (or, for rg, the articles) back from disk."""
+    articles = os.path.join(data, "articles")
+    systems = {"morgue": morgue_queries(morgue, os.path.join(work, "morgue-index"), m),
+               "rg": rg_queries(articles, m)}
+    if tantivy:
+        systems["tantivy"] = tantivy_queries(tantivy, os.path.join(work, "tantivy-index"), m)
+    res = {}
+    for sname, queries in systems.items():
+        res[sname] = {}
+        for qname, cmd in queries.items():
+            samples = []
+            for _ in range(runs):
+                drop_caches()
+                t0 = time.perf_counter()
+                p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                samples.append(time.perf_counter() - t0)
+                if p.returncode not in (0, 1):  # rg exits 1 on no match
+                    raise RuntimeError(f"{cmd} failed: {p.stderr.decode()[-2000:]}")
+            st = cold_stats(samples)
+            st["cmd"] = cmd
+            res[sname][qname] = st
+            log(f"cold {sname} {qname}: median {st['median_ms']:.1f} ms")
+    # SQLite: a new connection after each drop, in this process (Python itself stays loaded).
+    db = os.path.join(work, "fts5.db")
+    if os.path.exists(db):
+        res["sqlite"] = {}
+        for qname in ("word", "phrase", "boolean", "date_range", "facets", "speaker_quotes"):
+            samples = []
+            for _ in range(runs):
+                drop_caches()
+                t0 = time.perf_counter()
+                sqlite_queries(db, m, 0, only=qname)
+                samples.append(time.perf_counter() - t0)
+            res["sqlite"][qname] = cold_stats(samples)
+            log(f"cold sqlite {qname}: median {res['sqlite'][qname]['median_ms']:.1f} ms")
+    return res
+
+
+def run_cold_only(args):
+    """`measure.py cold`: the cold-cache pass on a corpus that `corpus` has measured (its
+    indexes are still in WORK), added to that corpus's results file."""
+    if not can_drop_caches():
+        sys.exit(f"measure.py cold: cannot write {DROP_CACHES} (needs root on Linux, with "
+                 "CAP_SYS_ADMIN)")
+    data = os.path.abspath(args.data)
+    work = os.path.abspath(args.work or os.path.join(data, "work"))
+    with open(args.out) as f:
+        out = json.load(f)
+    m = out["query_mix"]
+    out["cold"] = run_cold(data, work, args.morgue, args.tantivy, m, args.runs)
+    out["cold_runs"] = args.runs
+    out["cold_commit"] = git_head()
+    with open(args.out, "w") as f:
+        json.dump(out, f, indent=1)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -610,6 +712,13 @@ def run_corpus(args):
     out["sqlite"]["queries"] = sqlite_queries(db, m, args.query_runs)
     save()
     out["rg"] = {"queries": run_cli_queries(rg_queries(articles, m), args.query_runs)}
+    save()
+    if args.cold_runs:
+        if can_drop_caches():
+            out["cold"] = run_cold(data, work, args.morgue, args.tantivy, m, args.cold_runs)
+            out["cold_runs"] = args.cold_runs
+        else:
+            log(f"{args.name}: no cold-cache pass: cannot write {DROP_CACHES} (needs root)")
     out["finished"] = time.time()
     save()
     log(f"{args.name}: done -> {args.out}")
@@ -686,7 +795,36 @@ def print_summary(paths):
             print(f"| {qn} | " + " | ".join(cells) + " |")
         if "_open_ms" in mi:
             print(f"\nmorgue in-process: Store::open took {mi['_open_ms']:.1f} ms (once).")
+        print_cold(r, names)
         print_targets(r)
+
+
+def print_cold(r, names):
+    cold = r.get("cold")
+    if not cold:
+        return
+    print(f"\nCold cache, ms: median (min–max) of {r.get('cold_runs')} calls, each just after "
+          "emptying the page cache; ratio = system median / morgue median\n")
+    systems = [(s, label) for s, label in (("morgue", "morgue CLI"), ("tantivy", "tantivy-cli"),
+                                            ("sqlite", "SQLite FTS5 (in-process)"), ("rg", "rg"))
+               if s in cold]
+    mq = cold.get("morgue", {})
+    print("| query | " + " | ".join(label for _, label in systems) + " |")
+    print("|---|" + "---:|" * len(systems))
+    for qn in names:
+        cells = []
+        for s, _ in systems:
+            st = cold[s].get(qn) or cold[s].get(qn + "~docs")
+            if not st:
+                cells.append("n/a")
+                continue
+            cell = f"{st['median_ms']:.0f} ({st['min_ms']:.0f}–{st['max_ms']:.0f})"
+            if qn not in cold[s]:
+                cell += " (docs only)"
+            if s != "morgue" and qn in mq:
+                cell += f" ({st['median_ms'] / mq[qn]['median_ms']:.1f}x)"
+            cells.append(cell)
+        print(f"| {qn} | " + " | ".join(cells) + " |")
 
 
 def print_targets(r):
@@ -747,6 +885,15 @@ def main():
     c.add_argument("--query-runs", type=int, default=30)
     c.add_argument("--no-change-run", action="store_true",
                    help="skip the 1%% changed re-index")
+    c.add_argument("--cold-runs", type=int, default=0,
+                   help="also time each query N times just after emptying the page cache")
+    k = sub.add_parser("cold", help="the cold-cache pass alone, on a corpus measured before")
+    k.add_argument("--data", required=True)
+    k.add_argument("--work")
+    k.add_argument("--morgue", required=True)
+    k.add_argument("--tantivy")
+    k.add_argument("--out", required=True, help="the corpus's results file, updated in place")
+    k.add_argument("--runs", type=int, default=5)
     s = sub.add_parser("sqlite-load")
     s.add_argument("--jsonl", required=True)
     s.add_argument("--db", required=True)
@@ -757,6 +904,8 @@ def main():
     args = ap.parse_args()
     if args.cmd == "corpus":
         run_corpus(args)
+    elif args.cmd == "cold":
+        run_cold_only(args)
     elif args.cmd == "sqlite-load":
         sqlite_load(args.jsonl, args.db)
     elif args.cmd == "untouch":
