@@ -888,12 +888,14 @@ def main():
     c.add_argument("--cold-runs", type=int, default=0,
                    help="also time each query N times just after emptying the page cache")
     k = sub.add_parser("cold", help="the cold-cache pass alone, on a corpus measured before")
-    k.add_argument("--data", required=True)
-    k.add_argument("--work")
-    k.add_argument("--morgue", required=True)
-    k.add_argument("--tantivy")
+    k.add_argument("--data", required=True,
+                   help="the corpus folder (articles/, articles.jsonl, manifest.json)")
+    k.add_argument("--work", help="where `corpus` left its indexes (default DATA/work)")
+    k.add_argument("--morgue", required=True, help="the morgue binary")
+    k.add_argument("--tantivy", help="the tantivy-cli binary (its index must be in WORK)")
     k.add_argument("--out", required=True, help="the corpus's results file, updated in place")
-    k.add_argument("--runs", type=int, default=5)
+    k.add_argument("--runs", type=int, default=5,
+                   help="calls per query and system, each on an emptied page cache (5)")
     s = sub.add_parser("sqlite-load")
     s.add_argument("--jsonl", required=True)
     s.add_argument("--db", required=True)
