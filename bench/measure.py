@@ -58,6 +58,9 @@ TARGETS = {
 }
 
 
+# The query mix, in the order the tables list it.
+QUERIES = ("word", "phrase", "boolean", "date_range", "facets", "speaker_quotes")
+
 # ------------------------------------------------------------------------------------------------
 # helpers
 
@@ -429,10 +432,8 @@ def run_inprocess_queries(latency, idx, m, runs):
     return res
 
 
-def sqlite_queries(db, m, runs, only=None):
-    """The mix in SQLite, each query once and then `runs` timed times (only the query `only`,
-    when given; with `runs` 0 nothing is timed, for the cold-cache pass)."""
-    con = sqlite3.connect(db)
+def sqlite_mix(con, m):
+    """The mix as SQLite queries on the connection `con`: query name -> a call that runs it."""
     a, b, c = m["bool"]
     dword, _, _, ts_from, ts_to = m["date"]
     name, last = m["speaker"], m["last"]
@@ -476,7 +477,7 @@ def sqlite_queries(db, m, runs, only=None):
                            (f'"{name}"',)).fetchall()
         return len(rows), sum(len(quote_re.findall(r[0])) for r in rows)
 
-    mix = {
+    return {
         "word": search(m["word"]),
         "phrase": search(m["phrase"]),
         "boolean": search(f"({a} OR {b}) AND {c}"),
@@ -484,14 +485,14 @@ def sqlite_queries(db, m, runs, only=None):
         "facets": search(m["word"], facets),
         "speaker_quotes": speaker,
     }
+
+
+def sqlite_queries(db, m, runs):
+    """The mix in SQLite, each query once and then `runs` timed times, on one connection."""
+    con = sqlite3.connect(db)
     res = {}
-    for qname, f in mix.items():
-        if only and qname != only:
-            continue
+    for qname, f in sqlite_mix(con, m).items():
         out = f()
-        if runs == 0:
-            res[qname] = {"result": list(out)}
-            continue
         samples = []
         for _ in range(runs):
             t0 = time.perf_counter()
@@ -562,12 +563,14 @@ def run_cold(data, work, morgue, tantivy, m, runs):
     db = os.path.join(work, "fts5.db")
     if os.path.exists(db):
         res["sqlite"] = {}
-        for qname in ("word", "phrase", "boolean", "date_range", "facets", "speaker_quotes"):
+        for qname in QUERIES:
             samples = []
             for _ in range(runs):
                 drop_caches()
                 t0 = time.perf_counter()
-                sqlite_queries(db, m, 0, only=qname)
+                con = sqlite3.connect(db)
+                sqlite_mix(con, m)[qname]()
+                con.close()
                 samples.append(time.perf_counter() - t0)
             res["sqlite"][qname] = cold_stats(samples)
             log(f"cold sqlite {qname}: median {res['sqlite'][qname]['median_ms']:.1f} ms")
@@ -764,7 +767,6 @@ def print_summary(paths):
                   f"{fmt(mb(x.get('index_bytes')), '.1f')} | "
                   f"{fmt(x.get('index_vs_raw'), '.2f')} |"
                   + (f" {fmt(x.get('index_vs_text'), '.2f')} |" if with_text else ""))
-        names = ["word", "phrase", "boolean", "date_range", "facets", "speaker_quotes"]
         mq = r.get("morgue", {}).get("queries", {})
         mi = r.get("morgue", {}).get("queries_inprocess", {})
         # (column, queries, the morgue column its ratio is taken against)
@@ -779,10 +781,10 @@ def print_summary(paths):
               "in-process)\n")
         print("| query | " + " | ".join(s for s, _, _ in systems) + " |")
         print("|---|" + "---:|" * len(systems))
-        for qn in names:
+        for qn in QUERIES:
             cells = []
             for sname, qs, base in systems:
-                st = qs.get(qn) or qs.get(qn + "~docs")
+                st = query_stats(qs, qn)
                 if not st:
                     cells.append("n/a")
                     continue
@@ -795,11 +797,17 @@ def print_summary(paths):
             print(f"| {qn} | " + " | ".join(cells) + " |")
         if "_open_ms" in mi:
             print(f"\nmorgue in-process: Store::open took {mi['_open_ms']:.1f} ms (once).")
-        print_cold(r, names)
+        print_cold(r)
         print_targets(r)
 
 
-def print_cold(r, names):
+def query_stats(qs, qn):
+    """A system's figures for query `qn`, or for its stand-in `qn~docs` (tantivy-cli finds the
+    documents of a speaker's quotes, not the quotes); None where it has neither."""
+    return qs.get(qn) or qs.get(qn + "~docs")
+
+
+def print_cold(r):
     cold = r.get("cold")
     if not cold:
         return
@@ -811,10 +819,10 @@ def print_cold(r, names):
     mq = cold.get("morgue", {})
     print("| query | " + " | ".join(label for _, label in systems) + " |")
     print("|---|" + "---:|" * len(systems))
-    for qn in names:
+    for qn in QUERIES:
         cells = []
         for s, _ in systems:
-            st = cold[s].get(qn) or cold[s].get(qn + "~docs")
+            st = query_stats(cold[s], qn)
             if not st:
                 cells.append("n/a")
                 continue
