@@ -9,13 +9,15 @@
       changed (R times each; the changed files are restored afterwards); then warm query latency
       (p50/p95/p99 over Q timed runs per query, after one warm-up run) over a fixed mix, for
       morgue both as one CLI process per query and in-process (BIN built from bench/latency.rs:
-      the index opened once, the same requests through the library). Writes everything to
+      the index opened once, the same requests through the library) and for SQLite both
+      in-process (one connection) and as one `sqlite3` command per query. Writes everything to
       FILE.json. With --cold-runs N, also times each query N times just after emptying the
       page cache (below).
 
   measure.py cold --data DIR --morgue BIN [--tantivy BIN] --out FILE.json [--runs N] [--work DIR]
       The cold-cache pass alone, on a corpus `corpus` has measured (its indexes still in WORK):
-      each query of the mix, for morgue (CLI), tantivy-cli, SQLite FTS5 and rg, N times (default
+      each query of the mix, for morgue (CLI), tantivy-cli, SQLite FTS5 (in-process and the
+      sqlite3 command) and rg, N times (default
       5), each call just after `sync` and `echo 3 > /proc/sys/vm/drop_caches` (root on Linux).
       Adds the medians to FILE.json.
 
@@ -38,6 +40,7 @@ import json
 import os
 import random
 import re
+import shlex
 import shutil
 import sqlite3
 import statistics
@@ -382,12 +385,10 @@ def tantivy_queries(tantivy, idx, m):
 
 
 def rg_queries(articles, m):
-    name, last = m["speaker"], m["last"]
     return {
         "word": ["rg", "-c", "-w", "-i", m["word"], articles],
         "phrase": ["rg", "-c", "-i", "-F", m["phrase"].strip('"'), articles],
-        "speaker_quotes": ["rg", "-o", "-N", "--no-filename",
-                           f'"[^"]+,?" ({name}|{last}) said|said ({name}|{last})', articles],
+        "speaker_quotes": ["rg", "-o", "-N", "--no-filename", speaker_pattern(m), articles],
     }
 
 
@@ -432,58 +433,105 @@ def run_inprocess_queries(latency, idx, m, runs):
     return res
 
 
-def sqlite_mix(con, m):
-    """The mix as SQLite queries on the connection `con`: query name -> a call that runs it."""
+# The SQLite mix, one statement each, with `?` for the values (bound in-process, written out as
+# literals for the sqlite3 command line).
+SQL_TOP = ("SELECT a.id, a.title, a.date FROM articles_fts JOIN articles a ON a.id = "
+           "articles_fts.rowid WHERE articles_fts MATCH ? ORDER BY rank LIMIT 10")
+SQL_COUNT = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
+SQL_FACETS = ("SELECT substr(a.date, 1, 4) y, count(*) FROM articles_fts JOIN articles a "
+              "ON a.id = articles_fts.rowid WHERE articles_fts MATCH ? GROUP BY y",
+              "SELECT a.author, count(*) c FROM articles_fts JOIN articles a ON a.id = "
+              "articles_fts.rowid WHERE articles_fts MATCH ? GROUP BY a.author "
+              "ORDER BY c DESC LIMIT 20")
+SQL_DATE_TOP = ("SELECT a.id, a.title, a.date FROM articles_fts JOIN articles a ON a.id = "
+                "articles_fts.rowid WHERE articles_fts MATCH ? AND a.date BETWEEN ? AND ? "
+                "ORDER BY rank LIMIT 10")
+SQL_DATE_COUNT = ("SELECT count(*) FROM articles_fts JOIN articles a ON a.id = "
+                  "articles_fts.rowid WHERE articles_fts MATCH ? AND a.date BETWEEN ? AND ?")
+SQL_BODIES = ("SELECT a.body FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+              "WHERE articles_fts MATCH ?")
+
+
+def sqlite_params(m):
+    """The values of the mix's statements: (match, date from, date to, speaker phrase)."""
     a, b, c = m["bool"]
     dword, _, _, ts_from, ts_to = m["date"]
-    name, last = m["speaker"], m["last"]
-    top = ("SELECT a.id, a.title, a.date FROM articles_fts JOIN articles a ON a.id = "
-           "articles_fts.rowid WHERE articles_fts MATCH ? ORDER BY rank LIMIT 10")
-    count = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
-    quote_re = re.compile(f'"[^"]+,?" ({re.escape(name)}|{re.escape(last)}) said|said '
-                          f'({re.escape(name)}|{re.escape(last)})')
+    return {"word": m["word"], "phrase": m["phrase"], "boolean": f"({a} OR {b}) AND {c}",
+            "date": (dword, ts_from, ts_to + "T23:59:59Z"), "speaker": f'"{m["speaker"]}"'}
 
-    def search(match, extra=None):
+
+def speaker_pattern(m):
+    """The quotes of the mix's speaker, as rg and the SQLite rows find them in raw text."""
+    name, last = m["speaker"], m["last"]
+    return f'"[^"]+,?" ({name}|{last}) said|said ({name}|{last})'
+
+
+def sqlite_mix(con, m):
+    """The mix as SQLite queries on the connection `con`: query name -> a call that runs it."""
+    v = sqlite_params(m)
+    quote_re = re.compile(speaker_pattern({"speaker": re.escape(m["speaker"]),
+                                           "last": re.escape(m["last"])}))
+
+    def search(match, extra=()):
         def f():
-            rows = con.execute(top, (match,)).fetchall()
-            n = con.execute(count, (match,)).fetchone()[0]
-            if extra:
-                extra(match)
+            rows = con.execute(SQL_TOP, (match,)).fetchall()
+            n = con.execute(SQL_COUNT, (match,)).fetchone()[0]
+            for sql in extra:
+                con.execute(sql, (match,)).fetchall()
             return len(rows), n
         return f
 
-    def facets(match):
-        for sql in ("SELECT substr(a.date, 1, 4) y, count(*) FROM articles_fts JOIN articles a "
-                    "ON a.id = articles_fts.rowid WHERE articles_fts MATCH ? GROUP BY y",
-                    "SELECT a.author, count(*) c FROM articles_fts JOIN articles a ON a.id = "
-                    "articles_fts.rowid WHERE articles_fts MATCH ? GROUP BY a.author "
-                    "ORDER BY c DESC LIMIT 20"):
-            con.execute(sql, (match,)).fetchall()
-
     def date_range():
-        sql = ("SELECT a.id, a.title, a.date FROM articles_fts JOIN articles a ON a.id = "
-               "articles_fts.rowid WHERE articles_fts MATCH ? AND a.date BETWEEN ? AND ? "
-               "ORDER BY rank LIMIT 10")
-        rows = con.execute(sql, (dword, ts_from, ts_to + "T23:59:59Z")).fetchall()
-        n = con.execute("SELECT count(*) FROM articles_fts JOIN articles a ON a.id = "
-                        "articles_fts.rowid WHERE articles_fts MATCH ? AND a.date BETWEEN ? "
-                        "AND ?", (dword, ts_from, ts_to + "T23:59:59Z")).fetchone()[0]
+        rows = con.execute(SQL_DATE_TOP, v["date"]).fetchall()
+        n = con.execute(SQL_DATE_COUNT, v["date"]).fetchone()[0]
         return len(rows), n
 
     def speaker():
         # FTS finds the articles naming the speaker; a regex pulls the quotes out of them.
-        rows = con.execute("SELECT a.body FROM articles_fts JOIN articles a ON a.id = "
-                           "articles_fts.rowid WHERE articles_fts MATCH ?",
-                           (f'"{name}"',)).fetchall()
+        rows = con.execute(SQL_BODIES, (v["speaker"],)).fetchall()
         return len(rows), sum(len(quote_re.findall(r[0])) for r in rows)
 
     return {
-        "word": search(m["word"]),
-        "phrase": search(m["phrase"]),
-        "boolean": search(f"({a} OR {b}) AND {c}"),
+        "word": search(v["word"]),
+        "phrase": search(v["phrase"]),
+        "boolean": search(v["boolean"]),
         "date_range": date_range,
-        "facets": search(m["word"], facets),
+        "facets": search(v["word"], SQL_FACETS),
         "speaker_quotes": speaker,
+    }
+
+
+def sql_bind(sql, values):
+    """`sql` with each `?` replaced by the next value as an SQL string literal."""
+    parts = sql.split("?")
+    assert len(parts) == len(values) + 1, sql
+    out = parts[0]
+    for value, rest in zip(values, parts[1:]):
+        out += "'" + value.replace("'", "''") + "'" + rest
+    return out
+
+
+def sqlite_cli_queries(db, m):
+    """The same mix through the sqlite3 command line, one process per query (its statements
+    joined by `;`), as a user at a shell would run it; the speaker's quotes are the articles
+    naming them piped through rg with the pattern rg uses on the files."""
+    v = sqlite_params(m)
+
+    def cli(*stmts):
+        return ["sqlite3", db, "; ".join(stmts)]
+
+    def search(match, extra=()):
+        return cli(*(sql_bind(q, [match]) for q in (SQL_TOP, SQL_COUNT) + tuple(extra)))
+
+    bodies = shlex.join(["sqlite3", db, sql_bind(SQL_BODIES, [v["speaker"]])])
+    rg = shlex.join(["rg", "-o", "-N", speaker_pattern(m)])
+    return {
+        "word": search(v["word"]),
+        "phrase": search(v["phrase"]),
+        "boolean": search(v["boolean"]),
+        "date_range": cli(sql_bind(SQL_DATE_TOP, v["date"]), sql_bind(SQL_DATE_COUNT, v["date"])),
+        "facets": search(v["word"], SQL_FACETS),
+        "speaker_quotes": ["sh", "-c", f"{bodies} | {rg}"],
     }
 
 
@@ -543,6 +591,9 @@ def run_cold(data, work, morgue, tantivy, m, runs):
                "rg": rg_queries(articles, m)}
     if tantivy:
         systems["tantivy"] = tantivy_queries(tantivy, os.path.join(work, "tantivy-index"), m)
+    db = os.path.join(work, "fts5.db")
+    if os.path.exists(db) and shutil.which("sqlite3"):
+        systems["sqlite_cli"] = sqlite_cli_queries(db, m)
     res = {}
     for sname, queries in systems.items():
         res[sname] = {}
@@ -560,7 +611,6 @@ def run_cold(data, work, morgue, tantivy, m, runs):
             res[sname][qname] = st
             log(f"cold {sname} {qname}: median {st['median_ms']:.1f} ms")
     # SQLite: a new connection after each drop, in this process (Python itself stays loaded).
-    db = os.path.join(work, "fts5.db")
     if os.path.exists(db):
         res["sqlite"] = {}
         for qname in QUERIES:
@@ -714,6 +764,13 @@ def run_corpus(args):
         save()
     out["sqlite"]["queries"] = sqlite_queries(db, m, args.query_runs)
     save()
+    if shutil.which("sqlite3"):
+        out["sqlite"]["queries_cli"] = run_cli_queries(sqlite_cli_queries(db, m),
+                                                       args.query_runs)
+        out["sqlite3_cli_version"] = tool_version(["sqlite3", "--version"])
+        save()
+    else:
+        log(f"{args.name}: no sqlite3 command: its row is left out")
     out["rg"] = {"queries": run_cli_queries(rg_queries(articles, m), args.query_runs)}
     save()
     if args.cold_runs:
@@ -774,8 +831,11 @@ def print_summary(paths):
                    ("tantivy-cli", r.get("tantivy", {}).get("queries", {}), mq),
                    ("SQLite FTS5 (in-process)", r.get("sqlite", {}).get("queries", {}),
                     mi or mq),
+                   ("sqlite3 CLI", r.get("sqlite", {}).get("queries_cli", {}), mq),
                    ("rg", r.get("rg", {}).get("queries", {}), mq)]
-        systems = [s for s in systems if s[1] or s[0] != "morgue in-process"]
+        # Results files from before a system was measured have no column for it.
+        systems = [s for s in systems
+                   if s[1] or s[0] not in ("morgue in-process", "sqlite3 CLI")]
         print("\nQuery latency, ms (p50 / p95 / p99); ratio = system p50 / morgue p50 "
               "(one process per query against the morgue CLI, in-process against morgue "
               "in-process)\n")
@@ -814,7 +874,8 @@ def print_cold(r):
     print(f"\nCold cache, ms: median (min–max) of {r.get('cold_runs')} calls, each just after "
           "emptying the page cache; ratio = system median / morgue median\n")
     systems = [(s, label) for s, label in (("morgue", "morgue CLI"), ("tantivy", "tantivy-cli"),
-                                            ("sqlite", "SQLite FTS5 (in-process)"), ("rg", "rg"))
+                                            ("sqlite", "SQLite FTS5 (in-process)"),
+                                            ("sqlite_cli", "sqlite3 CLI"), ("rg", "rg"))
                if s in cold]
     mq = cold.get("morgue", {})
     print("| query | " + " | ".join(label for _, label in systems) + " |")
