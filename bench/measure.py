@@ -17,9 +17,8 @@
   measure.py cold --data DIR --morgue BIN [--tantivy BIN] --out FILE.json [--runs N] [--work DIR]
       The cold-cache pass alone, on a corpus `corpus` has measured (its indexes still in WORK):
       each query of the mix, for morgue (CLI), tantivy-cli, SQLite FTS5 (in-process and the
-      sqlite3 command) and rg, N times (default
-      5), each call just after `sync` and `echo 3 > /proc/sys/vm/drop_caches` (root on Linux).
-      Adds the medians to FILE.json.
+      sqlite3 command) and rg, N times (default 5), each call just after `sync` and
+      `echo 3 > /proc/sys/vm/drop_caches` (root on Linux). Adds the medians to FILE.json.
 
   measure.py untouch --data DIR
       Undoes the 1% re-index run's appended lines in DIR/articles/ (for a run that was
@@ -392,11 +391,18 @@ def rg_queries(articles, m):
     }
 
 
+def failed(p):
+    """Whether a finished query process failed: rg exits 1 on no match and says nothing, but
+    sqlite3 exits 1 on an error too and says why (and in the speaker pipe `sh` hands on rg's
+    status, so an error of sqlite3 shows only on stderr)."""
+    return p.returncode not in (0, 1) or (p.returncode == 1 and p.stderr.strip() != b"")
+
+
 def run_cli_queries(queries, runs):
     res = {}
     for name, cmd in queries.items():
         p = subprocess.run(cmd, capture_output=True)  # warm-up; keep the output size
-        if p.returncode not in (0, 1):  # rg exits 1 on no match
+        if failed(p):
             raise RuntimeError(f"{cmd} failed: {p.stderr.decode()[-2000:]}")
         samples = []
         for _ in range(runs):
@@ -453,7 +459,8 @@ SQL_BODIES = ("SELECT a.body FROM articles_fts JOIN articles a ON a.id = article
 
 
 def sqlite_params(m):
-    """The values of the mix's statements: (match, date from, date to, speaker phrase)."""
+    """The values bound into the mix's statements: the MATCH expression of each search (word,
+    phrase, boolean), the date range's (MATCH, from, to) and the speaker's name as a phrase."""
     a, b, c = m["bool"]
     dword, _, _, ts_from, ts_to = m["date"]
     return {"word": m["word"], "phrase": m["phrase"], "boolean": f"({a} OR {b}) AND {c}",
@@ -594,6 +601,8 @@ def run_cold(data, work, morgue, tantivy, m, runs):
     db = os.path.join(work, "fts5.db")
     if os.path.exists(db) and shutil.which("sqlite3"):
         systems["sqlite_cli"] = sqlite_cli_queries(db, m)
+    elif os.path.exists(db):
+        log("cold: no sqlite3 command: its column is left out")
     res = {}
     for sname, queries in systems.items():
         res[sname] = {}
@@ -604,7 +613,7 @@ def run_cold(data, work, morgue, tantivy, m, runs):
                 t0 = time.perf_counter()
                 p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
                 samples.append(time.perf_counter() - t0)
-                if p.returncode not in (0, 1):  # rg exits 1 on no match
+                if failed(p):
                     raise RuntimeError(f"{cmd} failed: {p.stderr.decode()[-2000:]}")
             st = cold_stats(samples)
             st["cmd"] = cmd
