@@ -324,18 +324,21 @@ pub fn quote_docs(f: &Fields, p: &PreparedArticle, sources: &[SourceRef]) -> Vec
 /// Separates the parts of a quote document's `quote_row` value.
 pub const QUOTE_ROW_SEP: char = '\u{1f}';
 
-/// The `quote_row` value: speaker, quote text, article id, path, date, title, attribution,
+/// The `quote_row` value: speaker, date, article id, path, title, quote text, attribution,
 /// start and end, joined by [`QUOTE_ROW_SEP`] (which is taken out of the parts; an absent
 /// speaker, date or title is empty). The speaker comes first so that the column's sorted
-/// dictionary keeps each person's quotes together. `quote_rows::split_quote_row` reads it back.
+/// dictionary keeps each person's quotes together; the article's parts come next, so that the
+/// quotes of one person in one article are neighbours there too and the dictionary, which
+/// writes each value as the bytes it does not share with the one before, holds their article's
+/// date, id, path and title once. `quote_rows::split_quote_row` reads it back.
 pub fn quote_row(q: &QuoteRef<'_>) -> String {
     let parts = [
         q.speaker.unwrap_or_default(),
-        q.text,
+        q.date.unwrap_or_default(),
         q.article_id,
         q.path,
-        q.date.unwrap_or_default(),
         q.title.unwrap_or_default(),
+        q.text,
         q.attribution,
     ];
     let mut row = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 24);

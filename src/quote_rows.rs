@@ -3,7 +3,7 @@
 //! The document store is zstd-compressed in blocks shared with article bodies, so reading one
 //! quote from it decompresses a whole block; a speaker's quotes are spread over the archive, so
 //! listing thousands of them decompressed thousands of blocks. Every part a quote is shown with
-//! (the speaker, the quote's text, its article's id, path, date and title, how the speaker was
+//! (the speaker, its article's date, id, path and title, the quote's text, how the speaker was
 //! found and where the quote stands in the body) is in one value of the `quote_row` column
 //! instead, so that a quote costs one lookup in one column: per segment, the wanted documents'
 //! term ordinals are read in document order, sorted, and the column's dictionary is walked
@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::schema::names;
 use crate::search::{QuoteHit, QuoteRef};
 
-/// The parts of a `quote_row` value: speaker, text, article id, path, date, title,
+/// The parts of a `quote_row` value: speaker, date, article id, path, title, text,
 /// attribution, start, end.
 const PARTS: usize = 9;
 
@@ -39,7 +39,7 @@ pub fn split_quote_row(value: &str) -> QuoteRef<'_> {
         from = (to + 1).min(value.len());
         part
     };
-    let (speaker, text, article_id, path, date, title) =
+    let (speaker, date, article_id, path, title, text) =
         (next(), next(), next(), next(), next(), next());
     let (attribution, start, end) = (next(), next(), next());
     fn some(s: &str) -> Option<&str> {
@@ -159,11 +159,11 @@ mod tests {
             let q = split_quote_row(row);
             let got = (
                 q.speaker.unwrap_or(""),
-                q.text,
+                q.date.unwrap_or(""),
                 q.article_id,
                 q.path,
-                q.date.unwrap_or(""),
                 q.title.unwrap_or(""),
+                q.text,
                 q.attribution,
                 q.start.to_string(),
                 q.end.to_string(),
@@ -176,5 +176,33 @@ mod tests {
                 "{row:?}"
             );
         }
+    }
+
+    /// In the column's sorted dictionary a person's quotes from one article are neighbours
+    /// (whatever their words), so that the article's parts are written once for them, and the
+    /// speaker's quotes stay one run apart from everyone else's.
+    #[test]
+    fn rows_sort_by_speaker_then_article() {
+        let row = |speaker, path, text| quote_row(&quote(speaker, text, path, "T"));
+        let mut rows = [
+            row("Jo Ng", "b.txt", "All of it."),
+            row("Al Bo", "a.txt", "Nothing."),
+            row("Jo Ng", "a.txt", "Zero."),
+            row("Jo Ng", "b.txt", "Zero as well."),
+            row("Jo Ng", "a.txt", "All."),
+        ];
+        rows.sort();
+        let got: Vec<(Option<&str>, &str, &str)> =
+            rows.iter().map(|r| split_quote_row(r)).map(|q| (q.speaker, q.path, q.text)).collect();
+        assert_eq!(
+            got,
+            [
+                (Some("Al Bo"), "a.txt", "Nothing."),
+                (Some("Jo Ng"), "a.txt", "All."),
+                (Some("Jo Ng"), "a.txt", "Zero."),
+                (Some("Jo Ng"), "b.txt", "All of it."),
+                (Some("Jo Ng"), "b.txt", "Zero as well."),
+            ]
+        );
     }
 }

@@ -347,7 +347,7 @@ mod tests {
             attribution:string:indexed \
             file_size:u64:stored:fast file_mtime:i64:stored:fast file_entries:string:fast";
         assert_eq!(got.join(" "), expected);
-        assert_eq!(s.version, 12);
+        assert_eq!(s.version, 13);
     }
 
     #[test]
